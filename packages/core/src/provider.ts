@@ -1,0 +1,61 @@
+/**
+ * The token provider contract: the one thing cae-kit needs from an identity library.
+ *
+ * @module
+ */
+
+/** RFC 9470 step-up requirements taken from an `insufficient_user_authentication` challenge. */
+export interface StepUpRequest {
+  /** Acceptable authentication context class references, in order of preference. */
+  acrValues?: string[]
+  /** Maximum age, in seconds, of the user's last active authentication. */
+  maxAge?: number
+}
+
+/** What cae-kit asks a {@link TokenProvider} for. */
+export interface TokenRequest {
+  /** Scopes of the protected resource, as configured. */
+  scopes: string[]
+  /**
+   * Decoded claims request (JSON text, never base64) from a claims challenge. Present only when
+   * answering a challenge; pass it to MSAL's `claims` as is.
+   */
+  claims?: string
+  /** Step-up requirements from an RFC 9470 challenge. */
+  stepUp?: StepUpRequest
+  /** Aborts the acquisition; a provider should stop waiting and reject with `signal.reason`. */
+  signal?: AbortSignal
+}
+
+/** A token as returned by a {@link TokenProvider}. */
+export interface AccessToken {
+  /** The access token itself; sent as `Authorization: <tokenType> <token>`. */
+  token: string
+  /** When the token expires, in epoch milliseconds. Unknown expiry means "use until challenged". */
+  expiresOn?: number
+  /**
+   * The `Authorization` scheme.
+   * @default "Bearer"
+   */
+  tokenType?: string
+}
+
+/**
+ * Anything that can produce an access token for scopes, optionally satisfying a claims request.
+ * `fromMsalBrowser`, `fromMsalNode` and `fromTokenCredential` build one; any object with this
+ * shape works.
+ *
+ * @example
+ * ```ts
+ * const tokenProvider: TokenProvider = {
+ *   async getToken({ scopes, claims }) {
+ *     const result = await cca.acquireTokenByClientCredential({ scopes, claims })
+ *     return { token: result!.accessToken, expiresOn: result!.expiresOn?.getTime() }
+ *   },
+ * }
+ * ```
+ */
+export interface TokenProvider {
+  /** Returns a token for `request.scopes`; with `claims`, one that satisfies them. */
+  getToken(request: TokenRequest): Promise<AccessToken>
+}
