@@ -1,0 +1,71 @@
+/**
+ * @cae-kit/emulator: a local Entra ID authority and CAE-enabled API for tests and demos.
+ *
+ * @module
+ */
+import type { RunningEmulator, StartEmulatorOptions } from './server'
+
+// Documented seed data.
+export {
+  API_APP_ID,
+  API_APP_ROLE,
+  API_APP_SCOPE,
+  API_DELEGATED_SCOPES,
+  API_IDENTIFIER_URI,
+  DEFAULT_API_PATH,
+  DEFAULT_CLIENTS,
+  DEFAULT_DAEMON_CLIENT_ID,
+  DEFAULT_DAEMON_CLIENT_SECRET,
+  DEFAULT_MFA_CODE,
+  DEFAULT_MIDDLE_TIER_CLIENT_ID,
+  DEFAULT_MIDDLE_TIER_CLIENT_SECRET,
+  DEFAULT_MIDDLE_TIER_SCOPE,
+  DEFAULT_SPA_CLIENT_ID,
+  DEFAULT_TENANT_DOMAIN,
+  DEFAULT_TENANT_ID,
+  DEFAULT_USERS,
+  type DefaultClient,
+  type DefaultUser,
+  TRUSTED_IP_ADDRESS,
+} from './defaults'
+// Emulator core (platform-neutral).
+export { createEmulator } from './emulator'
+// HTTPS server (Node). Loaded on demand so browser bundles of the core never pull node:https.
+export type { NetworkModule, RunningEmulator, StartEmulatorOptions, TlsCertificate } from './server'
+export type {
+  ApiRequestRecord,
+  ApiScopes,
+  ChallengeCause,
+  ClientInfo,
+  ClientRegistration,
+  Emulator,
+  EmulatorAdmin,
+  EmulatorEvent,
+  EmulatorEventType,
+  EmulatorOptions,
+  EmulatorUrls,
+  FailTokenRequestsOptions,
+  TokenRequestRecord,
+  UserInfo,
+  UserSeed,
+} from './types'
+
+/**
+ * Starts the emulator on `https://localhost:<port>` (Node only). Same function as
+ * `startEmulator` from `@cae-kit/emulator/server`, loaded lazily.
+ *
+ * @param options - Port (0 = free port), certificate or certificate directory, seeds.
+ * @returns The running emulator (URLs, scopes, `caCertPem`, `admin`, trusting `fetch` and
+ * `networkClient`, `close()`). Rejects with the listen error (e.g. `EADDRINUSE`).
+ * @example
+ * ```ts
+ * const idp = await startEmulator({ port: 0 })
+ * console.log(idp.authority, idp.apiUrl)
+ * await idp.close()
+ * ```
+ * @see https://learn.microsoft.com/entra/identity-platform/app-resilience-continuous-access-evaluation
+ */
+export async function startEmulator(options?: StartEmulatorOptions): Promise<RunningEmulator> {
+  const server = await import('./server')
+  return server.startEmulator(options)
+}

@@ -1,0 +1,152 @@
+/** Builds and signs access tokens, id tokens and refresh tokens, and the token response body. */
+import type { ClaimsRequest } from './claims'
+import { isCaeCapable } from './claims'
+import { type Context, issuer } from './context'
+import type { ScopeGrant } from './scopes'
+import type { ClientState, Session, UserState } from './state'
+import { signJwt } from './tokens'
+import { base64urlText, createUti, randomGuid, randomToken, sha256 } from './util'
+
+const PUBLIC_REFRESH_LIFETIME = 86_400
+const CONFIDENTIAL_REFRESH_LIFETIME = 90 * 86_400
+
+type Common = { origin: string; client: ClientState; grant: ScopeGrant; claims: ClaimsRequest }
+
+function lifetime(ctx: Context, claims: ClaimsRequest): number {
+  // CAE-capable clients get long-lived tokens (Entra: 20-28 h) because the resource can revoke them.
+  return isCaeCapable(claims.capabilities) ? ctx.config.lifetimes.cae : ctx.config.lifetimes.default
+}
+
+function baseClaims(ctx: Context, input: Common, issuedMs: number, seconds: number) {
+  const iat = Math.floor(issuedMs / 1000)
+  const payload: Record<string, unknown> = {
+    aud: input.grant.resource.appId,
+    iss: issuer(ctx, input.origin),
+    iat,
+    nbf: iat,
+    exp: iat + seconds,
+    azp: input.client.clientId,
+    azpacr: input.client.clientSecret === undefined ? '0' : '1',
+    appid: input.client.clientId,
+    tid: ctx.config.tenantId,
+    uti: createUti(issuedMs),
+    ver: '2.0',
+    ipaddr: ctx.state.ipAddress,
+  }
+  if (input.claims.capabilities.length > 0) payload.xms_cc = [...input.claims.capabilities]
+  return payload
+}
+
+function accessTokenResponse(accessToken: string, seconds: number, grant: ScopeGrant) {
+  return {
+    token_type: 'Bearer',
+    scope: grant.requested.length > 0 ? grant.requested.join(' ') : grant.scp.join(' '),
+    expires_in: seconds,
+    ext_expires_in: seconds,
+    access_token: accessToken,
+  }
+}
+
+export type UserIssue = Common & {
+  user: UserState
+  session: Session
+  nonce?: string
+}
+
+/** Delegated tokens for a user session: access token, id token, rotated refresh token, client_info. */
+export async function issueUserTokens(ctx: Context, input: UserIssue) {
+  const keys = await ctx.keys()
+  const issuedMs = ctx.tick()
+  const seconds = lifetime(ctx, input.claims)
+  const { user, session, client } = input
+  const sub = await sha256(`${user.oid}:${client.clientId}`)
+  const identity = {
+    name: user.displayName,
+    oid: user.oid,
+    preferred_username: user.username,
+    sub,
+    sid: session.id,
+  }
+  const amr = session.mfaAt === undefined ? ['pwd'] : ['pwd', 'mfa']
+  const access: Record<string, unknown> = {
+    ...baseClaims(ctx, input, issuedMs, seconds),
+    ...identity,
+    scp: input.grant.scp.join(' '),
+    amr,
+  }
+  if (session.acrs.size > 0) access.acrs = [...session.acrs].sort()
+  const body: Record<string, unknown> = accessTokenResponse(
+    await signJwt(keys, access),
+    seconds,
+    input.grant,
+  )
+  const iat = Math.floor(issuedMs / 1000)
+  if (input.grant.openid) {
+    const idToken: Record<string, unknown> = {
+      aud: client.clientId,
+      iss: issuer(ctx, input.origin),
+      iat,
+      nbf: iat,
+      exp: iat + 3600,
+      auth_time: Math.floor(session.createdAt / 1000),
+      tid: ctx.config.tenantId,
+      ver: '2.0',
+      uti: createUti(issuedMs),
+      ...identity,
+    }
+    if (input.nonce !== undefined) idToken.nonce = input.nonce
+    body.id_token = await signJwt(keys, idToken)
+  }
+  if (input.grant.offlineAccess) {
+    const refreshToken = `1.${randomToken(48)}`
+    const refreshSeconds =
+      client.clientSecret === undefined ? PUBLIC_REFRESH_LIFETIME : CONFIDENTIAL_REFRESH_LIFETIME
+    ctx.state.refreshTokens.set(refreshToken, {
+      clientId: client.clientId,
+      sessionId: session.id,
+      expiresAt: issuedMs + refreshSeconds * 1000,
+    })
+    body.refresh_token = refreshToken
+    // MSAL (browser) keeps SPA refresh tokens no longer than this.
+    if (client.clientSecret === undefined) body.refresh_token_expires_in = refreshSeconds
+  }
+  body.client_info = base64urlText(JSON.stringify({ uid: user.oid, utid: ctx.config.tenantId }))
+  return body
+}
+
+/** App-only token (client credentials): `roles`, `idtyp: app`, the service principal as `oid`/`sub`. */
+export async function issueAppToken(ctx: Context, input: Common) {
+  const keys = await ctx.keys()
+  const issuedMs = ctx.tick()
+  const seconds = lifetime(ctx, input.claims)
+  const access: Record<string, unknown> = {
+    ...baseClaims(ctx, input, issuedMs, seconds),
+    idtyp: 'app',
+    oid: input.client.spOid,
+    sub: input.client.spOid,
+    roles: [...input.grant.resource.roles],
+  }
+  return accessTokenResponse(await signJwt(keys, access), seconds, input.grant)
+}
+
+/** On-behalf-of token: the user of the assertion, its auth strength, the middle tier as `azp`. */
+export async function issueOboToken(
+  ctx: Context,
+  input: Common & { user: UserState; assertion: Record<string, unknown> },
+) {
+  const keys = await ctx.keys()
+  const issuedMs = ctx.tick()
+  const seconds = lifetime(ctx, input.claims)
+  const access: Record<string, unknown> = {
+    ...baseClaims(ctx, input, issuedMs, seconds),
+    name: input.user.displayName,
+    oid: input.user.oid,
+    preferred_username: input.user.username,
+    sub: await sha256(`${input.user.oid}:${input.client.clientId}`),
+    sid: input.assertion.sid ?? randomGuid(),
+    scp: input.grant.scp.join(' '),
+    amr: Array.isArray(input.assertion.amr) ? input.assertion.amr : ['pwd'],
+  }
+  if (Array.isArray(input.assertion.acrs)) access.acrs = input.assertion.acrs
+  return accessTokenResponse(await signJwt(keys, access), seconds, input.grant)
+}

@@ -1,0 +1,233 @@
+/** Mutable directory state (users, clients, sessions, grants, faults, logs) and its seeding. */
+import {
+  API_APP_ID,
+  DEFAULT_API_PATH,
+  DEFAULT_CLIENTS,
+  DEFAULT_MFA_CODE,
+  DEFAULT_TENANT_DOMAIN,
+  DEFAULT_TENANT_ID,
+  DEFAULT_USERS,
+  TRUSTED_IP_ADDRESS,
+} from './defaults'
+import type {
+  ApiRequestRecord,
+  ChallengeCause,
+  EmulatorEvent,
+  EmulatorOptions,
+  TokenRequestRecord,
+} from './types'
+import { stableGuid } from './util'
+
+export type UserState = {
+  username: string
+  password: string
+  displayName: string
+  oid: string
+  disabled: boolean
+  mfaRequired: boolean
+  /** Epoch ms of the raiseUserRisk event while the risk is not remediated. */
+  riskRaisedAt?: number
+  /** Sessions and refresh tokens created before this epoch ms are dead. */
+  tokensValidFrom: number
+  /** Latest critical event: CP1 tokens issued before it are challenged. */
+  criticalEvent?: { at: number; cause: ChallengeCause }
+}
+
+export type ClientState = {
+  clientId: string
+  clientSecret?: string
+  displayName: string
+  redirectUris: string[]
+  /** Object id of the service principal (`oid` of app-only tokens). */
+  spOid: string
+  disabledAt?: number
+}
+
+/** A sign-in session: the browser cookie and every refresh token derived from it. */
+export type Session = {
+  id: string
+  oid: string
+  createdAt: number
+  /** Epoch ms of the last successful second factor. */
+  mfaAt?: number
+  /** Authentication contexts satisfied in this session. */
+  acrs: Set<string>
+}
+
+export type RefreshRecord = { clientId: string; sessionId: string; expiresAt: number }
+
+export type CodeRecord = {
+  clientId: string
+  redirectUri: string
+  codeChallenge?: string
+  nonce?: string
+  sessionId: string
+  expiresAt: number
+}
+
+/** Validated /authorize request parameters, kept while the sign-in page is shown. */
+export type AuthorizeRequest = {
+  tenant: string
+  clientId: string
+  redirectUri: string
+  responseMode: 'query' | 'fragment' | 'form_post'
+  state?: string
+  nonce?: string
+  codeChallenge?: string
+  /** Authentication contexts requested through `claims`. */
+  acrs: string[]
+  loginHint?: string
+}
+
+export type PendingSignIn = {
+  id: string
+  request: AuthorizeRequest
+  expiresAt: number
+  /** Set once the password was verified (or an existing session is being stepped up). */
+  oid?: string
+  /** Session to upgrade instead of creating a new one. */
+  sessionId?: string
+}
+
+export type Faults = {
+  fail?: { count: number; status: number; error: string }
+  delay?: { count: number; ms: number }
+  alwaysChallenge: boolean
+}
+
+export type Message = { id: string; from: string; body: unknown; receivedAt: string }
+
+export type State = {
+  users: Map<string, UserState>
+  clients: Map<string, ClientState>
+  sessions: Map<string, Session>
+  refreshTokens: Map<string, RefreshRecord>
+  codes: Map<string, CodeRecord>
+  pending: Map<string, PendingSignIn>
+  ipAddress: string
+  locationChangedAt?: number
+  authContextRules: Array<{ pathPrefix: string; authContext: string }>
+  faults: Faults
+  tokenLog: TokenRequestRecord[]
+  apiLog: ApiRequestRecord[]
+  events: EmulatorEvent[]
+  messages: Message[]
+}
+
+/** Resolved configuration (options with defaults applied). */
+export type Config = {
+  tenantId: string
+  tenantDomain: string
+  mfaCode: string
+  apiPath: string
+  apiAppId: string
+  lifetimes: { default: number; cae: number }
+  corsOrigins: string[]
+  now: () => number
+  userSeeds: UserState[]
+  clientSeeds: ClientState[]
+}
+
+/** Applies defaults to the options; user and client seeds are merged over the built-in ones. */
+export function resolveConfig(options: EmulatorOptions = {}): Config {
+  const users = new Map<string, UserState>()
+  for (const seed of [...DEFAULT_USERS, ...(options.users ?? [])]) {
+    const username = seed.username.toLowerCase()
+    users.set(username, {
+      username,
+      password: seed.password,
+      displayName: seed.displayName ?? username.split('@')[0] ?? username,
+      oid: seed.oid ?? stableGuid(`user:${username}`),
+      disabled: 'disabled' in seed ? (seed.disabled ?? false) : false,
+      mfaRequired: 'mfaRequired' in seed ? (seed.mfaRequired ?? false) : false,
+      tokensValidFrom: 0,
+    })
+  }
+  const clients = new Map<string, ClientState>()
+  for (const seed of [...DEFAULT_CLIENTS, ...(options.clients ?? [])]) {
+    const client: ClientState = {
+      clientId: seed.clientId,
+      displayName: seed.displayName ?? seed.clientId,
+      redirectUris: 'redirectUris' in seed ? [...(seed.redirectUris ?? [])] : [],
+      spOid: stableGuid(`sp:${seed.clientId}`),
+    }
+    if (seed.clientSecret !== undefined) client.clientSecret = seed.clientSecret
+    clients.set(seed.clientId, client)
+  }
+  const apiPath = `/${(options.apiPath ?? DEFAULT_API_PATH).replace(/^\/+|\/+$/g, '')}`
+  return {
+    tenantId: options.tenantId ?? DEFAULT_TENANT_ID,
+    tenantDomain: DEFAULT_TENANT_DOMAIN,
+    mfaCode: options.mfaCode ?? DEFAULT_MFA_CODE,
+    apiPath,
+    apiAppId: API_APP_ID,
+    lifetimes: {
+      default: options.tokenLifetimes?.default ?? 3600,
+      cae: options.tokenLifetimes?.cae ?? 86_400,
+    },
+    corsOrigins: options.corsOrigins ?? [],
+    now: options.now ?? Date.now,
+    userSeeds: [...users.values()],
+    clientSeeds: [...clients.values()],
+  }
+}
+
+/** A fresh state from the seeds (deep copies: admin operations never mutate the seeds). */
+export function createState(config: Config): State {
+  return {
+    users: new Map(config.userSeeds.map((u) => [u.username, { ...u }])),
+    clients: new Map(
+      config.clientSeeds.map((c) => [c.clientId, { ...c, redirectUris: [...c.redirectUris] }]),
+    ),
+    sessions: new Map(),
+    refreshTokens: new Map(),
+    codes: new Map(),
+    pending: new Map(),
+    ipAddress: TRUSTED_IP_ADDRESS,
+    authContextRules: [],
+    faults: { alwaysChallenge: false },
+    tokenLog: [],
+    apiLog: [],
+    events: [],
+    messages: [
+      {
+        id: 'm-1',
+        from: 'system',
+        body: { subject: 'Welcome to the CAE emulator' },
+        receivedAt: new Date(0).toISOString(),
+      },
+    ],
+  }
+}
+
+/** The user with this object id. */
+export function userByOid(state: State, oid: unknown): UserState | undefined {
+  for (const user of state.users.values()) if (user.oid === oid) return user
+  return undefined
+}
+
+/** A session that is still alive: it exists, its user is enabled and it was not revoked. */
+export function liveSession(state: State, sessionId: string | undefined): Session | undefined {
+  const session = sessionId ? state.sessions.get(sessionId) : undefined
+  if (!session) return undefined
+  const user = userByOid(state, session.oid)
+  if (!user || user.disabled || session.createdAt < user.tokensValidFrom) return undefined
+  return session
+}
+
+/**
+ * A strictly increasing millisecond clock over `now`. Revocations and issuances are compared with
+ * `<`, so two of them must never share a timestamp (a fast test revokes in the same millisecond).
+ */
+export function createTicker(now: () => number): { tick(): number; rewind(): void } {
+  let last = 0
+  return {
+    tick() {
+      last = Math.max(now(), last + 1)
+      return last
+    },
+    rewind() {
+      last = 0
+    },
+  }
+}

@@ -1,0 +1,165 @@
+/** POST /{tenant}/oauth2/v2.0/token: client authentication, test faults, grant dispatch, log. */
+import { clientCredentials, onBehalfOf } from './app-grants'
+import { parseClaimsRequest } from './claims'
+import type { Context } from './context'
+import { oauthError, type TokenOutcome } from './errors'
+import type { ClientState } from './state'
+import type { TokenRequestRecord } from './types'
+import { redeemCode, redeemRefreshToken } from './user-grants'
+import { json, readForm } from './util'
+
+const OBO_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer'
+
+function readBasicAuth(request: Request): { id: string; secret: string } | undefined {
+  const header = request.headers.get('authorization')
+  if (!header?.toLowerCase().startsWith('basic ')) return undefined
+  try {
+    const decoded = atob(header.slice(6).trim())
+    const colon = decoded.indexOf(':')
+    if (colon < 0) return undefined
+    return {
+      id: decodeURIComponent(decoded.slice(0, colon)),
+      secret: decodeURIComponent(decoded.slice(colon + 1)),
+    }
+  } catch {
+    return undefined
+  }
+}
+
+type ClientAuth = { ok: true; client: ClientState } | { ok: false; outcome: TokenOutcome }
+
+/** Finds and authenticates the client; confidential clients must present their secret. */
+function authenticateClient(ctx: Context, form: URLSearchParams, request: Request): ClientAuth {
+  const basic = readBasicAuth(request)
+  const clientId = form.get('client_id') ?? basic?.id ?? ''
+  const secret = form.get('client_secret') ?? basic?.secret
+  const client = ctx.state.clients.get(clientId)
+  if (!client) {
+    const description = `Application with identifier '${clientId}' was not found in the directory '${ctx.config.tenantDomain}'.`
+    return {
+      ok: false,
+      outcome: oauthError(ctx, { error: 'unauthorized_client', code: 700016, description }),
+    }
+  }
+  if (client.disabledAt !== undefined) {
+    const description = `Application '${client.clientId}'(${client.displayName}) is disabled.`
+    return {
+      ok: false,
+      outcome: oauthError(ctx, { error: 'unauthorized_client', code: 7000112, description }),
+    }
+  }
+  if (client.clientSecret !== undefined) {
+    if (secret === undefined || secret === null) {
+      const description =
+        "The request body must contain the following parameter: 'client_assertion' or 'client_secret'."
+      return {
+        ok: false,
+        outcome: oauthError(ctx, { error: 'invalid_client', code: 7000218, description }),
+      }
+    }
+    if (secret !== client.clientSecret) {
+      const description = `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${client.clientId}'.`
+      return {
+        ok: false,
+        outcome: oauthError(ctx, {
+          error: 'invalid_client',
+          code: 7000215,
+          description,
+          status: 401,
+        }),
+      }
+    }
+  }
+  return { ok: true, client }
+}
+
+async function dispatch(
+  ctx: Context,
+  origin: string,
+  form: URLSearchParams,
+  request: Request,
+): Promise<TokenOutcome> {
+  const grantType = form.get('grant_type') ?? ''
+  const auth = authenticateClient(ctx, form, request)
+  if (!auth.ok) return auth.outcome
+  const claims = parseClaimsRequest(form.get('claims'))
+  if (!claims.ok) {
+    return oauthError(ctx, {
+      error: 'invalid_request',
+      code: 90014,
+      description: claims.description,
+    })
+  }
+  const input = { origin, client: auth.client, form, claims: claims.claims }
+  switch (grantType) {
+    case 'authorization_code':
+      return redeemCode(ctx, input)
+    case 'refresh_token':
+      return redeemRefreshToken(ctx, input)
+    case 'client_credentials':
+      return clientCredentials(ctx, input)
+    case OBO_GRANT:
+      return onBehalfOf(ctx, input)
+    default:
+      return oauthError(ctx, {
+        error: 'unsupported_grant_type',
+        code: 70003,
+        description: `The app requested an unsupported grant type '${grantType}'.`,
+      })
+  }
+}
+
+/** Applies the queued faults; returns the injected failure, if any. */
+async function applyFaults(ctx: Context): Promise<TokenOutcome | undefined> {
+  const { faults } = ctx.state
+  if (faults.delay && faults.delay.count > 0) {
+    const { ms } = faults.delay
+    faults.delay.count--
+    await new Promise((resolve) => setTimeout(resolve, ms))
+  }
+  if (faults.fail && faults.fail.count > 0) {
+    faults.fail.count--
+    const { status, error } = faults.fail
+    return oauthError(ctx, {
+      error,
+      code: 50000,
+      status,
+      description: 'There was an error issuing a token (injected by failTokenRequests).',
+    })
+  }
+  return undefined
+}
+
+/** Answers a token request and appends it to the token request log. */
+export async function handleToken(ctx: Context, request: Request, origin: string) {
+  const form = await readForm(request)
+  const record: TokenRequestRecord = {
+    at: ctx.config.now(),
+    grantType: form.get('grant_type') ?? '',
+    clientId: form.get('client_id') ?? readBasicAuth(request)?.id ?? '',
+    scope: form.get('scope') ?? '',
+    capabilities: [],
+    ok: false,
+    status: 0,
+  }
+  const claimsParam = form.get('claims')
+  if (claimsParam) {
+    record.claims = claimsParam
+    const parsed = parseClaimsRequest(claimsParam)
+    if (parsed.ok) record.capabilities = parsed.claims.capabilities
+  }
+  // Logged on arrival so concurrent requests keep their arrival order.
+  ctx.state.tokenLog.push(record)
+  const outcome = (await applyFaults(ctx)) ?? (await dispatch(ctx, origin, form, request))
+  record.status = outcome.status
+  record.ok = outcome.status === 200
+  if (outcome.username !== undefined) record.username = outcome.username
+  if (!record.ok) {
+    record.error = String(outcome.body.error)
+    const codes = outcome.body.error_codes
+    if (Array.isArray(codes) && typeof codes[0] === 'number') record.errorCode = codes[0]
+  }
+  const headers: Record<string, string> = {}
+  if (outcome.status === 429 || outcome.status >= 500) headers['retry-after'] = '1'
+  return json(outcome.body, outcome.status, headers)
+}
