@@ -1,0 +1,91 @@
+// @vitest-environment node
+import { afterEach, expect, it } from 'vitest'
+import { parseWwwAuthenticate } from './challenge'
+
+// Linear time is asserted on work, not on a clock. The parser reads its input only through
+// String.prototype.charCodeAt and copies out of it only through String.prototype.slice, so
+// counting those calls (and the characters sliced) measures its work exactly, deterministically,
+// and at no cost to the parser itself: the counters are installed here, for this file only. A
+// work budget stops a super-linear parse early, so a regression fails fast instead of hanging.
+const { charCodeAt, slice } = String.prototype
+const WORK_PER_CHAR = 4
+let work = 0
+
+class BudgetExceeded extends Error {}
+
+function count(budget: number): void {
+  String.prototype.charCodeAt = function (this: string, index: number) {
+    if (++work > budget) throw new BudgetExceeded(`work over ${budget}`)
+    return charCodeAt.call(this, index)
+  }
+  String.prototype.slice = function (this: string, start?: number, end?: number) {
+    const result = slice.call(this, start, end)
+    work += result.length
+    if (work > budget) throw new BudgetExceeded(`work over ${budget}`)
+    return result
+  }
+}
+
+function measure(value: string): number {
+  work = 0
+  count(WORK_PER_CHAR * value.length)
+  try {
+    parseWwwAuthenticate(value, { maxLength: Number.POSITIVE_INFINITY })
+  } finally {
+    String.prototype.charCodeAt = charCodeAt
+    String.prototype.slice = slice
+  }
+  return work
+}
+
+afterEach(() => {
+  String.prototype.charCodeAt = charCodeAt
+  String.prototype.slice = slice
+})
+
+const MiB = 1024 * 1024
+
+function fill(head: string, unit: string, length: number, tail = ''): string {
+  const body = unit.repeat(Math.ceil((length - head.length - tail.length) / unit.length))
+  return head + body.slice(0, length - head.length - tail.length) + tail
+}
+
+const hostile: Record<string, (length: number) => string> = {
+  'unbalanced quotes': (n) => fill('Bearer a=', '"', n),
+  'escaped quotes in an unterminated string': (n) => fill('Bearer a="', '\\"', n),
+  'backslash escapes in a closed string': (n) => fill('Bearer a="', '\\\\', n, '"'),
+  'a=a=a=…': (n) => fill('', 'a=', n),
+  commas: (n) => fill('Bearer', ',', n),
+  'spaces and commas': (n) => fill('Bearer', ' , ', n),
+  'stray tokens': (n) => fill('Bearer ', 'x ', n),
+  'scheme-param chains': (n) => fill('', 'a b=', n),
+  'token68 challenges': (n) => fill('', 'a b==, ', n),
+  'space-separated params': (n) => fill('Bearer ', 'p="v" ', n),
+  'quote-comma garbage': (n) => fill('Bearer realm="x" ', '@",', n),
+  'long token68': (n) => fill('Basic ', 'a', n),
+  'long unquoted value': (n) => fill('Bearer a=', 'b', n),
+  'real claims challenges': (n) =>
+    fill('', 'Bearer realm="", error="insufficient_claims", claims="eyJhIjoxfQ==", ', n),
+}
+
+for (const [name, build] of Object.entries(hostile)) {
+  it(`does linear work on 1 MiB of ${name}`, () => {
+    const small = measure(build(MiB / 4))
+    const large = measure(build(MiB))
+    // Quadratic work would make the 4x input cost 16x; allow slack for constant terms only.
+    expect(large).toBeLessThanOrEqual(4.2 * small)
+    expect(large).toBeLessThanOrEqual(WORK_PER_CHAR * MiB)
+    expect(large).toBeGreaterThan(0)
+  })
+}
+
+it('counts the work of a parse through the installed counters', () => {
+  expect(measure('Bearer realm="x"')).toBeGreaterThanOrEqual('Bearer realm="x"'.length)
+  expect('abc'.slice(1)).toBe('bc')
+})
+
+it('stops a parse that goes over its work budget', () => {
+  work = 0
+  count(3)
+  expect(() => parseWwwAuthenticate('Bearer realm="x"')).toThrow(BudgetExceeded)
+})
