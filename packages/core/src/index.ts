@@ -14,4 +14,47 @@ export {
   isCaeError,
   TokenAcquisitionError,
 } from './errors'
-export type { AccessToken, StepUpRequest, TokenProvider, TokenRequest } from './provider'
+export type {
+  AccessToken,
+  PendingRequest,
+  StepUpRequest,
+  TokenProvider,
+  TokenRequest,
+} from './provider'
+
+// Protocol: WWW-Authenticate parsing, claims and step-up challenges
+
+export type { Challenge, ParseWwwAuthenticateOptions } from './challenge'
+export { parseWwwAuthenticate } from './challenge'
+export type { ClaimsChallenge, GetClaimsChallengeOptions, ResponseLike } from './claims'
+export { decodeClaims, encodeClaims, getClaimsChallenge } from './claims'
+export { formatWwwAuthenticate } from './format'
+export type { HeadersLike } from './headers'
+export type { GetStepUpChallengeOptions, StepUpChallenge } from './step-up'
+export { getStepUpChallenge } from './step-up'
+
+// Engine and adapters: requests, tokens, replay
+
+export type { TokenCredentialLike } from './credential'
+export { fromTokenCredential } from './credential'
+export type {
+  AnswerOptions,
+  CaeEngine,
+  CaeExchange,
+  DescribeRequest,
+  DetectedChallenge,
+} from './engine'
+export { createCaeEngine } from './engine'
+export type {
+  CaeEvent,
+  CaeEventBase,
+  ChallengeEvent,
+  ChallengeUnsatisfiedEvent,
+  FailureEvent,
+  ReplayEvent,
+  TokenAcquiredEvent,
+} from './events'
+export type { CaeFetchOptions } from './fetch'
+export { createCaeFetch } from './fetch'
+export type { ReplayableBody } from './internal/replayable-body'
+export type { CaeLogger, CaeOptions, CaeResource } from './options'

@@ -12,6 +12,23 @@ export interface StepUpRequest {
   maxAge?: number
 }
 
+/**
+ * A request waiting on a token, described so it can be stored and re-issued later (for example
+ * across a full-page sign-in redirect). Never carries the `Authorization` header.
+ */
+export interface PendingRequest {
+  /** HTTP method, upper case. */
+  method: string
+  /** Absolute URL. */
+  url: string
+  /** Request headers without `Authorization`, names lowercased. */
+  headers: Record<string, string>
+  /** The body as text, when it is text (or JSON, form-urlencoded) and small enough to store. */
+  body?: string
+  /** True when the request had a body that could not be described (binary, stream, too large). */
+  bodyOmitted?: boolean
+}
+
 /** What cae-kit asks a {@link TokenProvider} for. */
 export interface TokenRequest {
   /** Scopes of the protected resource, as configured. */
@@ -25,6 +42,11 @@ export interface TokenRequest {
   stepUp?: StepUpRequest
   /** Aborts the acquisition; a provider should stop waiting and reject with `signal.reason`. */
   signal?: AbortSignal
+  /**
+   * Describes the requests currently waiting on this token. Providers that leave the page (a
+   * sign-in redirect) call it to persist what must be replayed afterwards; others ignore it.
+   */
+  pendingRequests?: () => Promise<PendingRequest[]>
 }
 
 /** A token as returned by a {@link TokenProvider}. */

@@ -1,0 +1,124 @@
+// @vitest-environment node
+import { Readable } from 'node:stream'
+import { encodeClaims, type TokenProvider } from '@cae-kit/core'
+import axios, { isAxiosError } from 'axios'
+import { HttpResponse, http } from 'msw'
+import { setupServer } from 'msw/node'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { attachCae } from './attach'
+
+const CHALLENGE = `Bearer error="insufficient_claims", claims="${encodeClaims('{"access_token":{"nbf":{"essential":true}}}')}"`
+const seen: { path: string; authorization: string | null }[] = []
+/** Tokens the API rejects with a claims challenge. */
+const revoked = new Set<string>()
+
+const server = setupServer(
+  http.all(
+    'https://api.test/v1/go',
+    () =>
+      new HttpResponse(null, {
+        status: 302,
+        headers: { location: 'https://api.test/public/landing' },
+      }),
+  ),
+  http.all('https://api.test/*', async ({ request }) => {
+    const authorization = request.headers.get('authorization')
+    seen.push({ path: new URL(request.url).pathname, authorization })
+    await request.arrayBuffer()
+    if (authorization && revoked.has(authorization)) {
+      return new HttpResponse('challenged', {
+        status: 401,
+        headers: { 'www-authenticate': CHALLENGE },
+      })
+    }
+    return HttpResponse.text('ok')
+  }),
+)
+beforeAll(() => server.listen({ onUnhandledRequest: 'error' }))
+afterEach(() => {
+  seen.length = 0
+  revoked.clear()
+})
+afterAll(() => server.close())
+
+function counting(): TokenProvider & { count: number } {
+  const provider = {
+    count: 0,
+    async getToken() {
+      provider.count++
+      return { token: `tok-${provider.count}` }
+    },
+  }
+  return provider
+}
+
+const resources = [{ url: 'https://api.test/v1', scopes: ['api://test/.default'] }]
+
+describe('attachCae', () => {
+  it('removes its interceptors when detached', async () => {
+    const instance = axios.create()
+    const detach = attachCae(instance, { tokenProvider: counting(), resources })
+    await instance.get('https://api.test/v1/me')
+    detach()
+    detach()
+    await instance.get('https://api.test/v1/me')
+    expect(seen.map((s) => s.authorization)).toEqual(['Bearer tok-1', null])
+  })
+
+  it('matches baseURL + url as axios joins them', async () => {
+    const instance = axios.create({ baseURL: 'https://api.test/v1/' })
+    attachCae(instance, { tokenProvider: counting(), resources })
+    await instance.get('/me')
+    await instance.get('https://api.test/v2/me')
+    const strict = axios.create({ baseURL: 'https://api.test/v1', allowAbsoluteUrls: false })
+    attachCae(strict, { tokenProvider: counting(), resources })
+    await strict.get('me')
+    expect(seen).toEqual([
+      { path: '/v1/me', authorization: 'Bearer tok-1' },
+      { path: '/v2/me', authorization: null },
+      { path: '/v1/me', authorization: 'Bearer tok-1' },
+    ])
+  })
+
+  it('drops the token on a redirect leaving the resource within the same origin', async () => {
+    const instance = axios.create()
+    attachCae(instance, { tokenProvider: counting(), resources })
+    await instance.get('https://api.test/v1/go')
+    expect(seen).toEqual([{ path: '/public/landing', authorization: null }])
+  })
+
+  it('answers a 401 that validateStatus lets through, and resolves a second one', async () => {
+    const instance = axios.create({ validateStatus: () => true })
+    const provider = counting()
+    attachCae(instance, { tokenProvider: provider, resources })
+    await instance.get('https://api.test/v1/me')
+    revoked.add('Bearer tok-1')
+    expect((await instance.get('https://api.test/v1/me')).status).toBe(200)
+    revoked.add('Bearer tok-2')
+    revoked.add('Bearer tok-3')
+    expect((await instance.get('https://api.test/v1/me')).status).toBe(401)
+    expect(provider.count).toBe(3)
+  })
+
+  it('treats basic auth as the caller opting out', async () => {
+    const instance = axios.create()
+    const provider = counting()
+    attachCae(instance, { tokenProvider: provider, resources })
+    await instance.get('https://api.test/v1/me', { auth: { username: 'u', password: 'p' } })
+    expect(provider.count).toBe(0)
+    expect(seen[0]?.authorization).toMatch(/^Basic /)
+  })
+
+  it('sends a stream it cannot read ahead as it is, and reports it when challenged', async () => {
+    const instance = axios.create()
+    attachCae(instance, { tokenProvider: counting(), resources })
+    await instance.get('https://api.test/v1/me')
+    revoked.add('Bearer tok-1')
+    const stream = Readable.from([Buffer.from('data')])
+    Object.defineProperty(stream, 'unshift', { value: undefined })
+    const error = await instance.post('https://api.test/v1/upload', stream).catch((e: unknown) => e)
+    expect(isAxiosError(error)).toBe(false)
+    expect(error).toMatchObject({ code: 'ERR_CAE_BODY_NOT_REPLAYABLE' })
+    expect(seen.map((s) => s.path)).toEqual(['/v1/me', '/v1/upload'])
+  })
+})

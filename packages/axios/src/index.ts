@@ -1,0 +1,34 @@
+/**
+ * @cae-kit/axios: axios interceptors that answer Microsoft Entra ID Continuous Access Evaluation
+ * claims challenges (and RFC 9470 step-up challenges) with a fresh token and replay the request
+ * once.
+ *
+ * @module
+ */
+
+// Core names axios users handle: errors, options, events, providers.
+export type {
+  AccessToken,
+  CaeErrorCode,
+  CaeEvent,
+  CaeLogger,
+  CaeOptions,
+  CaeResource,
+  ChallengeEvent,
+  ChallengeUnsatisfiedEvent,
+  FailureEvent,
+  ReplayEvent,
+  TokenAcquiredEvent,
+  TokenProvider,
+  TokenRequest,
+} from '@cae-kit/core'
+export {
+  BodyNotReplayableError,
+  CaeError,
+  CaeOptionsError,
+  InteractionRequiredError,
+  isCaeError,
+  TokenAcquisitionError,
+} from '@cae-kit/core'
+export type { CaeAxiosErrorInfo, CaeAxiosRequestState } from './attach'
+export { attachCae } from './attach'

@@ -1,0 +1,60 @@
+/**
+ * `fromTokenCredential()`: a TokenProvider over an `@azure/identity` credential.
+ *
+ * @module
+ */
+
+import { TokenAcquisitionError } from './errors'
+import type { TokenProvider } from './provider'
+
+/**
+ * The shape of an `@azure/identity` `TokenCredential` (`DefaultAzureCredential`,
+ * `ClientSecretCredential`, `ManagedIdentityCredential`, ...), typed structurally so cae-kit needs
+ * no dependency on `@azure/identity`.
+ */
+export interface TokenCredentialLike {
+  getToken(
+    scopes: string | string[],
+    options?: { claims?: string; enableCae?: boolean; abortSignal?: AbortSignal },
+  ): Promise<{ token: string; expiresOnTimestamp: number; tokenType?: string } | null>
+}
+
+/**
+ * Adapts an `@azure/identity` `TokenCredential` to a {@link TokenProvider}. Every call passes
+ * `enableCae: true` (the credential then requests CAE-capable tokens) and, when answering a claims
+ * challenge, the decoded `claims`. RFC 9470 step-up requirements cannot be expressed to a
+ * credential and are not passed on: such a replay is challenged again and reported as unsatisfied.
+ *
+ * @param credential - Any object with `getToken(scopes, { claims, enableCae, abortSignal })`.
+ * @returns A provider that rejects with `TokenAcquisitionError` (`ERR_CAE_TOKEN_ACQUISITION_FAILED`)
+ *   when the credential resolves `null`, and otherwise with the credential's own error (wrapped
+ *   by the engine into `TokenAcquisitionError`, `cause` set).
+ * @example
+ * ```ts
+ * import { DefaultAzureCredential } from '@azure/identity'
+ *
+ * const caeFetch = createCaeFetch({
+ *   tokenProvider: fromTokenCredential(new DefaultAzureCredential()),
+ *   resources: [{ url: 'https://graph.microsoft.com', scopes: ['https://graph.microsoft.com/.default'] }],
+ * })
+ * ```
+ * @see https://learn.microsoft.com/javascript/api/@azure/core-auth/tokencredential
+ */
+export function fromTokenCredential(credential: TokenCredentialLike): TokenProvider {
+  return {
+    async getToken({ scopes, claims, signal }) {
+      const options: { claims?: string; enableCae: boolean; abortSignal?: AbortSignal } = {
+        enableCae: true,
+      }
+      if (claims !== undefined) options.claims = claims
+      if (signal !== undefined) options.abortSignal = signal
+      const result = await credential.getToken(scopes, options)
+      if (result === null) {
+        throw new TokenAcquisitionError('token credential returned null', { claims, scopes })
+      }
+      return result.tokenType === undefined
+        ? { token: result.token, expiresOn: result.expiresOnTimestamp }
+        : { token: result.token, expiresOn: result.expiresOnTimestamp, tokenType: result.tokenType }
+    },
+  }
+}

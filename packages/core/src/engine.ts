@@ -1,0 +1,224 @@
+/**
+ * The engine shared by every adapter: which requests are protected and with which scopes, the
+ * token cache, single-flight acquisition, the replay-once policy, events and typed errors.
+ * Adapters (`createCaeFetch`, `@cae-kit/axios`) only translate their client's requests to it.
+ *
+ * @module
+ */
+
+import type { ResponseLike } from './claims'
+import type { CaeEvent } from './events'
+import { clock, type Describe, type EngineContext, Exchange } from './internal/exchange'
+import { prepareReplayableBody, type ReplayableBody } from './internal/replayable-body'
+import { findResource, type ResolvedResource } from './internal/resources'
+import { createSingleFlight, type FlightWaiter } from './internal/single-flight'
+import { createTokenCache } from './internal/token-cache'
+import { type CaeOptions, resolveOptions } from './options'
+import type { StepUpRequest, TokenRequest } from './provider'
+
+/** A challenge the engine answers: a CAE claims challenge or an RFC 9470 step-up challenge. */
+export interface DetectedChallenge {
+  /** `claims` (Entra CAE, `getClaimsChallenge`) or `step-up` (RFC 9470, `getStepUpChallenge`). */
+  kind: 'claims' | 'step-up'
+  /** The challenge's `error`. */
+  error: string
+  /** Decoded claims (JSON text), for `kind: 'claims'`. */
+  claims?: string | undefined
+  /** Step-up requirements, for `kind: 'step-up'`. */
+  stepUp?: StepUpRequest | undefined
+  /** What the challenge asks for; equal keys share one token request. */
+  key: string
+}
+
+/**
+ * What an adapter knows about a waiting request: its headers and body as they will be sent. The
+ * engine turns it into a `PendingRequest` (without `Authorization`; text bodies only) when a
+ * provider that must leave the page asks for `pendingRequests()`. Called lazily, only then.
+ */
+export type DescribeRequest = () => {
+  headers: Iterable<[string, string]>
+  body?: unknown
+  /** The full URL when the adapter knows better than the matched URL (query parameters). */
+  url?: string
+}
+
+/** What {@link CaeExchange.answer} needs besides the challenge. */
+export interface AnswerOptions {
+  /** The challenged response; attached (non-enumerable) to any error. */
+  response: unknown
+  /** The challenged request (adapter-specific); attached (non-enumerable) to any error. */
+  request?: unknown
+  /**
+   * `false` when the body could not be kept: the challenge is still answered (so the next request
+   * carries a good token), then the call rejects with `BodyNotReplayableError`.
+   * @default true
+   */
+  replayable?: boolean
+  /** Describes this request for `TokenRequest.pendingRequests`. */
+  describe?: DescribeRequest | undefined
+}
+
+/** One protected request going through the engine. Create it with {@link CaeEngine.begin}. */
+export interface CaeExchange {
+  /** Scopes of the resource this request belongs to. */
+  readonly scopes: readonly string[]
+  /**
+   * The `Authorization` value for the first send: the cached token, or one acquired now
+   * (single-flighted per scopes). Synchronous when a fresh token is cached.
+   * Rejects with `TokenAcquisitionError` (`ERR_CAE_TOKEN_ACQUISITION_FAILED`), the provider's own
+   * `CaeError` unchanged, or the signal's reason when aborted.
+   */
+  authorize(describe?: DescribeRequest): string | Promise<string>
+  /**
+   * The challenge to answer in `response`, or `undefined` (pass the response through). Never
+   * throws. `finalUrl` is the URL the response came from after redirects: a challenge from outside
+   * the resource is never answered.
+   */
+  detect(response: ResponseLike, finalUrl?: string): DetectedChallenge | undefined
+  /**
+   * Answers a challenge and returns the `Authorization` value for the one replay. Concurrent
+   * challenges with the same scopes and claims share one provider call; a request that was sent
+   * with an older token than the one now held for the same challenge gets the current token
+   * without a provider call. Call it at most once per request: the replay is never answered again.
+   * Rejects like {@link CaeExchange.authorize}, or with `BodyNotReplayableError`
+   * (`ERR_CAE_BODY_NOT_REPLAYABLE`) when `replayable` is `false`.
+   */
+  answer(challenge: DetectedChallenge, options: AnswerOptions): Promise<string>
+  /** Tells whether `url` (e.g. a redirect target) lies inside this request's resource. */
+  covers(url: string): boolean
+  /** Reports that the replay was challenged again (emits `challenge-unsatisfied`). */
+  unsatisfied(challenge: DetectedChallenge, response: { status: number }): void
+}
+
+/** The engine behind `createCaeFetch` and `attachCae`; for authors of other adapters. */
+export interface CaeEngine {
+  /**
+   * Starts an exchange for a request, or returns `undefined` when its URL lies in no configured
+   * resource: such a request must be passed through untouched (no token, no challenge handling).
+   * This check runs before any token is looked up.
+   */
+  begin(request: {
+    url: string | URL
+    method?: string | undefined
+    signal?: AbortSignal | null | undefined
+  }): CaeExchange | undefined
+  /**
+   * Prepares a protected request's body for a first send and a possible replay, with the engine's
+   * `maxReplayBodyBytes`. Call it before the first send, and only for protected requests: a stream
+   * is read into memory up to the limit (then sent as bytes), a larger one is passed on as a stream
+   * marked not replayable; other bodies come back as they are.
+   */
+  prepareBody(body: unknown): Promise<ReplayableBody>
+  /** The validated `maxReplayBodyBytes` (default 1 MiB). */
+  readonly maxReplayBodyBytes: number
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}
+
+/**
+ * Creates the engine: validates the options once and holds the token cache and the single-flight
+ * group that every request of this engine shares.
+ *
+ * @param options - See {@link CaeOptions}.
+ * @returns The engine; call `begin()` per request.
+ * @throws CaeOptionsError (`ERR_CAE_INVALID_OPTIONS`) for a missing provider, bad resource URLs
+ *   or empty scopes.
+ * @example
+ * ```ts
+ * const engine = createCaeEngine({ tokenProvider, resources: [{ url: api, scopes }] })
+ * const exchange = engine.begin({ url, method: 'GET' })
+ * if (exchange) headers.set('authorization', await exchange.authorize())
+ * ```
+ * @see https://learn.microsoft.com/entra/identity-platform/app-resilience-continuous-access-evaluation
+ */
+export function createCaeEngine(options: CaeOptions): CaeEngine {
+  const { tokenProvider, resources, strict, onEvent, logger, maxReplayBodyBytes } =
+    resolveOptions(options)
+  const cache = createTokenCache()
+  const flights = createSingleFlight<string, Describe | undefined>()
+
+  function emit(event: CaeEvent): void {
+    if (onEvent === undefined) return
+    try {
+      onEvent(event)
+    } catch (error) {
+      // A listener is diagnostics: its failure must never change what the request resolves to.
+      logger?.warn?.(`cae: onEvent listener threw: ${message(error)}`)
+    }
+  }
+
+  /** One provider call per scopes + challenge key; the token is cached before waiters resume. */
+  function acquire(
+    resource: ResolvedResource,
+    challenge: DetectedChallenge | undefined,
+    reason: 'initial' | 'expired' | 'challenge',
+    origin: { url: string; method: string },
+    waiter: FlightWaiter<Describe | undefined>,
+  ): Promise<string> {
+    const challengeKey = challenge?.key ?? ''
+    return flights.run(
+      `${resource.scopesKey}\n${challengeKey}`,
+      async (signal, live) => {
+        const request: TokenRequest = {
+          scopes: [...resource.scopes],
+          signal,
+          pendingRequests: async () => {
+            const described = live().filter((d): d is Describe => d !== undefined)
+            return described.map((describe) => describe())
+          },
+        }
+        if (challenge?.claims !== undefined) request.claims = challenge.claims
+        if (challenge?.stepUp !== undefined) request.stepUp = challenge.stepUp
+        const started = clock()
+        const token = await tokenProvider.getToken(request)
+        if (typeof token?.token !== 'string' || token.token === '') {
+          throw new TypeError('token provider resolved without a token')
+        }
+        const at = Date.now()
+        const entry = cache.store(resource.scopesKey, token, challengeKey, at)
+        if (entry.refreshAt <= at) {
+          logger?.warn?.('cae: token provider returned an expired token (expiresOn is epoch ms)')
+        }
+        logger?.debug?.(`cae: token acquired (${reason}) for ${resource.scopesKey}`)
+        emit({
+          type: 'token',
+          reason,
+          expiresOn: entry.expiresOn,
+          url: origin.url,
+          method: origin.method,
+          scopes: resource.scopes,
+          claims: challenge?.claims,
+          stepUp: challenge?.stepUp,
+          at,
+          durationMs: clock() - started,
+        })
+        return entry.authorization
+      },
+      waiter,
+    )
+  }
+
+  const context: EngineContext = {
+    cache,
+    strict,
+    logger,
+    timed: onEvent !== undefined,
+    emit,
+    acquire,
+    inFlight: (resource, challengeKey) => flights.has(`${resource.scopesKey}\n${challengeKey}`),
+  }
+
+  return {
+    maxReplayBodyBytes,
+    prepareBody: (body) => prepareReplayableBody(body, maxReplayBodyBytes),
+    begin(request) {
+      const resource = findResource(resources, request.url)
+      if (resource === undefined) return undefined
+      const url = typeof request.url === 'string' ? request.url : request.url.href
+      const method = (request.method ?? 'GET').toUpperCase()
+      return new Exchange(context, resource, url, method, request.signal ?? undefined)
+    },
+  }
+}

@@ -1,0 +1,232 @@
+/**
+ * `createCaeFetch()`: a fetch that answers CAE claims and step-up challenges from configured
+ * resources with a fresh token and replays the request once.
+ *
+ * @module
+ */
+
+import {
+  type CaeExchange,
+  createCaeEngine,
+  type DescribeRequest,
+  type DetectedChallenge,
+} from './engine'
+import { CaeOptionsError } from './errors'
+import type { ReplayableBody } from './internal/replayable-body'
+import type { CaeOptions } from './options'
+
+/** Options of {@link createCaeFetch}: {@link CaeOptions} plus the fetch to wrap. */
+export interface CaeFetchOptions extends CaeOptions {
+  /**
+   * The fetch to wrap.
+   * @default globalThis.fetch, looked up on every call (so msw or a polyfill installed later is used)
+   */
+  fetch?: typeof fetch
+}
+
+/**
+ * Requests this module sent as replays. A replay is never answered again, by construction: it is
+ * sent straight to the wrapped fetch, and should it come back through a cae fetch (nested
+ * wrappers, a custom `fetch` option) it is recognised here and passed through.
+ */
+const replays = new WeakSet<Request>()
+
+function isRequest(input: unknown): input is Request {
+  return (
+    typeof input === 'object' && input !== null && typeof (input as Request).method === 'string'
+  )
+}
+
+function hasAuthorization(headers: HeadersInit): boolean {
+  if (typeof (headers as Headers).has === 'function')
+    return (headers as Headers).has('authorization')
+  if (Array.isArray(headers)) {
+    return headers.some((pair) => String(pair[0]).toLowerCase() === 'authorization')
+  }
+  return Object.keys(headers).some((name) => name.toLowerCase() === 'authorization')
+}
+
+/**
+ * The caller's headers plus Authorization (and the Content-Type of a serialised form). The hot
+ * path (no headers, or a plain record, which cannot hold an Authorization of its own here) stays
+ * a plain object: cheaper for fetch than a `Headers` instance.
+ */
+function withAuthorization(
+  headers: HeadersInit | undefined,
+  authorization: string,
+  contentType: string | undefined,
+): HeadersInit {
+  if (contentType === undefined && (headers === undefined || isPlainRecord(headers))) {
+    return { ...headers, authorization }
+  }
+  const result = new Headers(headers)
+  result.set('authorization', authorization)
+  if (contentType !== undefined) result.set('content-type', contentType)
+  return result
+}
+
+function isPlainRecord(headers: HeadersInit): headers is Record<string, string> {
+  const prototype = Object.getPrototypeOf(headers)
+  return prototype === Object.prototype || prototype === null
+}
+
+/** One protected request: what both sends need. */
+interface Flow {
+  send: typeof fetch
+  exchange: CaeExchange
+  input: string | URL | Request
+  request: Request | undefined
+  init: RequestInit | undefined
+  headers: HeadersInit | undefined
+  method: string
+  /** The kept body, when the request has one (see `prepareBody`). */
+  prepared: ReplayableBody | undefined
+  /** Overrides for both sends: the kept body, and duplex for a stream over the limit. */
+  bodyInit: RequestInit
+}
+
+function describe(flow: Flow): DescribeRequest {
+  return () => ({ headers: new Headers(flow.headers), body: flow.prepared?.body })
+}
+
+function withBody(flow: Flow, prepared: ReplayableBody): Flow {
+  const bodyInit: RequestInit = { body: prepared.body as BodyInit }
+  if (prepared.streaming) (bodyInit as { duplex?: 'half' }).duplex = 'half'
+  return { ...flow, prepared, bodyInit }
+}
+
+/**
+ * After a redirect, only a response from inside the resource is answered (fetch itself drops
+ * Authorization on cross-origin redirects).
+ */
+function detect(exchange: CaeExchange, response: Response): DetectedChallenge | undefined {
+  return exchange.detect(response, response.redirected ? response.url : undefined)
+}
+
+function authorizeAndSend(flow: Flow): Promise<Response> {
+  const authorization = flow.exchange.authorize(describe(flow))
+  // A cached token is returned synchronously: no extra promise on the hot path.
+  return typeof authorization === 'string'
+    ? sendFirst(flow, authorization)
+    : authorization.then((value) => sendFirst(flow, value))
+}
+
+function sendFirst(flow: Flow, authorization: string): Promise<Response> {
+  const { send, request, bodyInit } = flow
+  const headers = withAuthorization(flow.headers, authorization, flow.prepared?.contentType)
+  const sent =
+    request !== undefined
+      ? send(new Request(request, { ...bodyInit, headers }))
+      : send(flow.input, { ...flow.init, ...bodyInit, headers })
+  return sent.then((response) => {
+    if (response.status !== 401) return response
+    const challenge = detect(flow.exchange, response)
+    return challenge === undefined ? response : answerAndReplay(flow, response, challenge)
+  })
+}
+
+async function answerAndReplay(
+  flow: Flow,
+  response: Response,
+  challenge: DetectedChallenge,
+): Promise<Response> {
+  const { exchange, request, prepared } = flow
+  const next = await exchange.answer(challenge, {
+    response,
+    request: request ?? { method: flow.method, url: String(flow.input) },
+    replayable: prepared?.replayable ?? true,
+    describe: describe(flow),
+  })
+  // The challenged response is not returned: free its connection.
+  response.body?.cancel().catch(() => {})
+  const init = {
+    ...flow.bodyInit,
+    headers: withAuthorization(flow.headers, next, prepared?.contentType),
+  }
+  const replay =
+    request !== undefined
+      ? new Request(request, init)
+      : new Request(flow.input, { ...flow.init, ...init })
+  replays.add(replay)
+  const second = await flow.send(replay)
+  const again = detect(exchange, second)
+  // Fetch semantics: a 401 is a response, not an error. The caller gets it; nothing is retried.
+  if (again !== undefined) exchange.unsatisfied(again, second)
+  return second
+}
+
+/**
+ * Wraps fetch so requests to the configured resources carry a token and survive CAE claims and
+ * RFC 9470 step-up challenges: concurrent challenges share one token request, and each challenged
+ * request is replayed once, body intact. Requests to other URLs are passed through untouched, as
+ * is any request that already has an `Authorization` header (an explicit per-request opt-out).
+ *
+ * Never loops: a replay that is challenged again resolves with that second 401 (fetch semantics)
+ * and emits `challenge-unsatisfied`. `authorization_uri` and any other URL in a challenge are
+ * never followed.
+ *
+ * @param options - {@link CaeFetchOptions}: `tokenProvider`, `resources`, optional `fetch`,
+ *   `strict`, `onEvent`, `logger`, `maxReplayBodyBytes`.
+ * @returns A function with the signature of fetch. It rejects with `TokenAcquisitionError`
+ *   (`ERR_CAE_TOKEN_ACQUISITION_FAILED`), the provider's own `CaeError` unchanged (e.g.
+ *   `ERR_CAE_INTERACTION_REQUIRED`), `BodyNotReplayableError` (`ERR_CAE_BODY_NOT_REPLAYABLE`), the
+ *   signal's reason when aborted, or whatever the wrapped fetch rejects with.
+ * @throws CaeOptionsError (`ERR_CAE_INVALID_OPTIONS`) at setup for invalid options.
+ * @example
+ * ```ts
+ * const caeFetch = createCaeFetch({
+ *   tokenProvider,
+ *   resources: [{ url: 'https://graph.microsoft.com', scopes: ['https://graph.microsoft.com/.default'] }],
+ * })
+ * const me = await caeFetch('https://graph.microsoft.com/v1.0/me')
+ * ```
+ * @see https://learn.microsoft.com/entra/identity-platform/app-resilience-continuous-access-evaluation
+ * @see https://www.rfc-editor.org/rfc/rfc9470
+ */
+export function createCaeFetch(options: CaeFetchOptions): typeof fetch {
+  const engine = createCaeEngine(options)
+  const custom = options.fetch
+  if (custom !== undefined && typeof custom !== 'function') {
+    throw new CaeOptionsError('"fetch" must be a function')
+  }
+
+  return function caeFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+    // Resolved per call, not at setup: msw or a polyfill may replace globalThis.fetch later.
+    const send = custom ?? globalThis.fetch
+    if (isRequest(input)) {
+      if (replays.has(input)) return send(input, init)
+      if (init !== undefined) return caeFetch(new Request(input, init))
+    }
+    const request = isRequest(input) ? input : undefined
+    const method = request?.method ?? init?.method ?? 'GET'
+    // Resource match first: nothing about tokens happens for a URL outside the resources.
+    const exchange = engine.begin({
+      url: request?.url ?? (input as string | URL),
+      method,
+      signal: request?.signal ?? init?.signal,
+    })
+    if (exchange === undefined) return send(input, init)
+    const headers = request?.headers ?? init?.headers
+    // The caller's own Authorization wins: that request is left alone (per-request opt-out).
+    if (headers !== undefined && hasAuthorization(headers)) return send(input, init)
+    const flow: Flow = {
+      send,
+      exchange,
+      input: input as string | URL | Request,
+      request,
+      init,
+      headers,
+      method,
+      prepared: undefined,
+      bodyInit: {},
+    }
+    // A body can be read only once, so what the replay needs is kept before the first send.
+    // Bodies fetch re-reads (string, Blob, URLSearchParams, buffers) are reused as they are;
+    // streams are read up to maxReplayBodyBytes and a FormData is serialised once. A Request's
+    // body is always a stream: it is read here rather than tee'd with request.clone(), whose
+    // second branch would buffer an unbounded copy. Bodyless requests (GET) skip all of this.
+    const body = request !== undefined ? request.body : init?.body
+    if (body == null) return authorizeAndSend(flow)
+    return engine.prepareBody(body).then((prepared) => authorizeAndSend(withBody(flow, prepared)))
+  }
+}

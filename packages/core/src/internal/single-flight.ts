@@ -1,0 +1,100 @@
+/**
+ * Keyed single-flight: concurrent callers with the same key share one call.
+ *
+ * @module
+ */
+
+/** One caller waiting on a flight. */
+export interface FlightWaiter<C> {
+  /** Aborts this caller's wait only; the shared call is aborted when every waiter has aborted. */
+  signal?: AbortSignal | undefined
+  /** What the caller contributes to the flight (listed by `live()` while it waits). */
+  context: C
+}
+
+/** Starts the shared call. `signal` aborts once all waiters are gone; `live()` lists their contexts. */
+export type FlightStart<T, C> = (signal: AbortSignal, live: () => C[]) => Promise<T>
+
+/** A set of in-progress calls keyed by string. */
+export interface SingleFlight<T, C> {
+  /** Joins the call for `key`, starting it with `start` when none is in progress. */
+  run(key: string, start: FlightStart<T, C>, waiter: FlightWaiter<C>): Promise<T>
+  /** Tells whether a call for `key` is in progress. */
+  has(key: string): boolean
+}
+
+interface Flight<T, C> {
+  promise: Promise<T>
+  controller: AbortController
+  /** Waiters still interested; a waiter without a signal never leaves before the call settles. */
+  live: Set<FlightWaiter<C>>
+}
+
+/**
+ * Creates a keyed single-flight group.
+ *
+ * Invariants:
+ * - The entry is deleted in `finally`, so a failure is never cached: the next caller starts a new
+ *   call.
+ * - An aborted waiter rejects with its own `signal.reason` at once and never cancels the others.
+ *   The shared call's signal aborts only when every waiter aborted; the entry is then removed
+ *   immediately, so a caller arriving later starts afresh instead of joining a doomed call.
+ */
+export function createSingleFlight<T, C>(): SingleFlight<T, C> {
+  const flights = new Map<string, Flight<T, C>>()
+
+  /** Starts the call for a new flight whose first waiter is already listed. */
+  function launch(key: string, flight: Flight<T, C>, begin: FlightStart<T, C>): void {
+    const { controller, live } = flight
+    flight.promise = (async () => begin(controller.signal, () => [...live].map((w) => w.context)))()
+    flight.promise
+      .finally(() => {
+        if (flights.get(key) === flight) flights.delete(key)
+      })
+      .catch(() => {
+        // Waiters observe the rejection themselves; this chain only clears the entry.
+      })
+  }
+
+  return {
+    has: (key) => flights.has(key),
+    run(key, begin, waiter) {
+      const { signal } = waiter
+      if (signal?.aborted) return Promise.reject(signal.reason)
+      let flight = flights.get(key)
+      if (flight === undefined) {
+        flight = { controller: new AbortController(), live: new Set([waiter]) } as Flight<T, C>
+        flights.set(key, flight)
+        launch(key, flight, begin)
+      } else {
+        flight.live.add(waiter)
+      }
+      if (signal === undefined) {
+        return flight.promise.finally(() => flight.live.delete(waiter))
+      }
+      return new Promise<T>((resolve, reject) => {
+        const onAbort = () => {
+          flight.live.delete(waiter)
+          reject(signal.reason)
+          if (flight.live.size === 0) {
+            if (flights.get(key) === flight) flights.delete(key)
+            flight.controller.abort(signal.reason)
+          }
+        }
+        signal.addEventListener('abort', onAbort, { once: true })
+        flight.promise.then(
+          (value) => {
+            signal.removeEventListener('abort', onAbort)
+            flight.live.delete(waiter)
+            resolve(value)
+          },
+          (error: unknown) => {
+            signal.removeEventListener('abort', onAbort)
+            flight.live.delete(waiter)
+            reject(error)
+          },
+        )
+      })
+    },
+  }
+}

@@ -1,0 +1,71 @@
+/**
+ * In-memory tokens, one per normalized scopes, each remembering which challenge it answered.
+ *
+ * @module
+ */
+
+import type { AccessToken } from '../provider'
+
+/** Refresh this long before `expiresOn` so a token never expires in flight. */
+export const EXPIRY_SKEW_MS = 60_000
+
+/** A token as the engine keeps it. */
+export interface CachedToken {
+  /** The full header value, `<tokenType> <token>`. Compared by value to spot stale requests. */
+  readonly authorization: string
+  /**
+   * What the token was acquired for: `''` for no challenge, otherwise the challenge key (claims or
+   * step-up). A request challenged with the key the current token already answered, but sent with
+   * an older token, is replayed with this one without asking the provider again.
+   */
+  readonly challengeKey: string
+  /** Epoch ms after which the token is refreshed before use; `Infinity` when expiry is unknown. */
+  readonly refreshAt: number
+  /** The provider's `expiresOn`, for events. */
+  readonly expiresOn: number | undefined
+}
+
+/** Token store keyed by normalized scopes. */
+export interface TokenCache {
+  /** The token for `scopesKey` if it is not due for refresh at `now`. */
+  fresh(scopesKey: string, now: number): CachedToken | undefined
+  /** The token for `scopesKey`, due for refresh or not. */
+  current(scopesKey: string): CachedToken | undefined
+  /** Stores `token` for `scopesKey`, replacing the previous one, and returns the entry. */
+  store(scopesKey: string, token: AccessToken, challengeKey: string, now: number): CachedToken
+}
+
+/**
+ * Creates an empty token cache.
+ *
+ * A token is refreshed `EXPIRY_SKEW_MS` before it expires, or halfway through its remaining life
+ * when that is shorter, so a short-lived token is still used for a while instead of every request
+ * asking the provider again.
+ */
+export function createTokenCache(): TokenCache {
+  const entries = new Map<string, CachedToken>()
+  return {
+    fresh(scopesKey, now) {
+      const entry = entries.get(scopesKey)
+      return entry !== undefined && now < entry.refreshAt ? entry : undefined
+    },
+    current(scopesKey) {
+      return entries.get(scopesKey)
+    },
+    store(scopesKey, token, challengeKey, now) {
+      const expiresOn = typeof token.expiresOn === 'number' ? token.expiresOn : undefined
+      const refreshAt =
+        expiresOn === undefined || !Number.isFinite(expiresOn)
+          ? Number.POSITIVE_INFINITY
+          : expiresOn - Math.min(EXPIRY_SKEW_MS, Math.max(0, (expiresOn - now) / 2))
+      const entry: CachedToken = {
+        authorization: `${token.tokenType ?? 'Bearer'} ${token.token}`,
+        challengeKey,
+        refreshAt,
+        expiresOn,
+      }
+      entries.set(scopesKey, entry)
+      return entry
+    },
+  }
+}

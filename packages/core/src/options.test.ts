@@ -1,0 +1,40 @@
+// @vitest-environment node
+import { describe, expect, it } from 'vitest'
+import { createCaeFetch } from './fetch'
+import { type CaeOptions, DEFAULT_MAX_REPLAY_BODY_BYTES, resolveOptions } from './options'
+
+const tokenProvider = { getToken: async () => ({ token: 't' }) }
+const resources = [{ url: 'https://api.test', scopes: ['s'] }]
+
+describe('resolveOptions', () => {
+  it('applies defaults', () => {
+    expect(resolveOptions({ tokenProvider, resources })).toMatchObject({
+      strict: false,
+      maxReplayBodyBytes: DEFAULT_MAX_REPLAY_BODY_BYTES,
+    })
+  })
+
+  it.each([
+    ['no options', undefined],
+    ['a missing provider', { resources }],
+    ['a provider without getToken', { tokenProvider: {}, resources }],
+    ['no resources', { tokenProvider }],
+    ['a bad resource URL', { tokenProvider, resources: [{ url: 'api.test', scopes: ['s'] }] }],
+    ['empty scopes', { tokenProvider, resources: [{ url: 'https://api.test', scopes: [] }] }],
+    ['a non-boolean strict', { tokenProvider, resources, strict: 'yes' }],
+    ['a non-function onEvent', { tokenProvider, resources, onEvent: 1 }],
+    ['a non-object logger', { tokenProvider, resources, logger: 'console' }],
+    ['a negative maxReplayBodyBytes', { tokenProvider, resources, maxReplayBodyBytes: -1 }],
+    ['a fractional maxReplayBodyBytes', { tokenProvider, resources, maxReplayBodyBytes: 1.5 }],
+  ])('rejects %s with ERR_CAE_INVALID_OPTIONS at setup', (_, options) => {
+    expect(() => resolveOptions(options as unknown as CaeOptions)).toThrow(
+      expect.objectContaining({ code: 'ERR_CAE_INVALID_OPTIONS' }),
+    )
+  })
+
+  it('rejects a fetch option that is not a function', () => {
+    expect(() =>
+      createCaeFetch({ tokenProvider, resources, fetch: 'fetch' as unknown as typeof fetch }),
+    ).toThrow(expect.objectContaining({ code: 'ERR_CAE_INVALID_OPTIONS' }))
+  })
+})
