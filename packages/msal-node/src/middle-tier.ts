@@ -1,0 +1,144 @@
+import { CaeOptionsError, ClaimsDecodeError, encodeClaims, isCaeError } from '@cae-kit/core'
+
+/** Parameters of the challenge a middle tier sends to its own client. */
+export interface ClaimsChallengeResponseOptions {
+  /**
+   * `authorization_uri`: where the client signs in, e.g.
+   * `https://login.microsoftonline.com/<tenant>/oauth2/v2.0/authorize`. Clients never follow it
+   * blindly (cae-kit ignores it); it is informative. Omitted when not given.
+   */
+  authorizationUri?: string
+  /** `client_id`: the application (client) id of this middle-tier API. Omitted when not given. */
+  clientId?: string
+  /**
+   * `realm`.
+   * @default ""
+   */
+  realm?: string
+  /** `error_description`, plain text. Omitted when not given. */
+  errorDescription?: string
+}
+
+/**
+ * A 401 that asks the caller to get a new token with claims. Also a valid `ResponseInit`:
+ * `new Response(null, challenge)` builds a web `Response` from it.
+ */
+export interface ClaimsChallengeResponse {
+  status: 401
+  headers: { 'www-authenticate': string }
+}
+
+/** How deep `cause` chains are searched; a cycle or an absurd chain stops here. */
+const MAX_CAUSE_DEPTH = 8
+
+/**
+ * Turns a failed on-behalf-of token request (or decoded claims) into the 401 a middle-tier API
+ * must send its own client, so the client gets a token satisfying the claims and retries. The
+ * header has Entra's shape: `Bearer realm="", authorization_uri="…", client_id="…",
+ * error="insufficient_claims", claims="<base64>"`.
+ *
+ * Accepts any error: a cae-kit `ERR_CAE_INTERACTION_REQUIRED` error with claims (what
+ * `fromMsalNode` rejects with, its claims being MSAL's or else the downstream challenge's), found
+ * also in a `cause` chain, or an MSAL `InteractionRequiredAuthError` with claims. Every value is
+ * a quoted-string, as Entra writes it.
+ *
+ * @param source - The error caught around the downstream call, or decoded claims (JSON text).
+ * @param options - Parameters of the challenge; see {@link ClaimsChallengeResponseOptions}.
+ * @returns `{ status: 401, headers: { 'www-authenticate' } }`, or `undefined` when `source` carries
+ *   no claims to send up (not a challenge: let your error handling answer, e.g. 403 for
+ *   `ERR_CAE_ACCESS_BLOCKED`).
+ * @throws {@link ClaimsDecodeError} `ERR_CAE_CLAIMS_INVALID` when `source` is a string that is not
+ *   a JSON object (base64 must be decoded first); {@link CaeOptionsError} `ERR_CAE_INVALID_OPTIONS`
+ *   when an option holds a control character (CR, LF…) or a character above U+00FF.
+ * @example
+ * ```ts
+ * app.get('/profile', async (req, res, next) => {
+ *   try {
+ *     res.json(await (await oboFetchFor(req)('https://graph.microsoft.com/v1.0/me')).json())
+ *   } catch (err) {
+ *     const challenge = toClaimsChallengeResponse(err, { clientId: API_CLIENT_ID })
+ *     if (!challenge) return next(err)
+ *     res.status(challenge.status).set(challenge.headers).json({ error: 'insufficient_claims' })
+ *   }
+ * })
+ * ```
+ * @see https://learn.microsoft.com/entra/identity-platform/claims-challenge
+ * @see https://www.rfc-editor.org/rfc/rfc6750#section-3
+ */
+export function toClaimsChallengeResponse(
+  source: unknown,
+  options: ClaimsChallengeResponseOptions = {},
+): ClaimsChallengeResponse | undefined {
+  const claims = typeof source === 'string' ? checkedClaims(source) : findClaims(source)
+  if (claims === undefined) return undefined
+  const params: [string, string | undefined][] = [
+    ['realm', options.realm ?? ''],
+    ['authorization_uri', options.authorizationUri],
+    ['client_id', options.clientId],
+    ['error', 'insufficient_claims'],
+    ['error_description', options.errorDescription],
+    ['claims', encodeClaims(claims)],
+  ]
+  const value = params
+    .filter((param): param is [string, string] => param[1] !== undefined)
+    .map(([name, text]) => `${name}=${quote(name, text)}`)
+    .join(', ')
+  return { status: 401, headers: { 'www-authenticate': `Bearer ${value}` } }
+}
+
+/**
+ * Always a quoted-string, as Entra writes it (core's `formatWwwAuthenticate` leaves token values
+ * bare): clients that look for `claims="` or `error="insufficient_claims"` by string search, as
+ * Microsoft's samples do, must keep working. CR, LF and other controls would inject headers.
+ */
+function quote(name: string, text: string): string {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if ((c < 0x20 && c !== 0x09) || c === 0x7f || c > 0xff) {
+      throw new CaeOptionsError(`"${name}" has a character a header cannot carry at index ${i}`)
+    }
+  }
+  return `"${text.replace(/["\\]/g, '\\$&')}"`
+}
+
+function checkedClaims(claims: string): string {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(claims)
+  } catch (cause) {
+    throw new ClaimsDecodeError('claims must be decoded JSON text, not base64', { cause, claims })
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new ClaimsDecodeError('claims must be a JSON object', { claims })
+  }
+  return claims
+}
+
+/** The claims to send up, from the first error in the `cause` chain that must go to a user. */
+function findClaims(error: unknown): string | undefined {
+  let current = error
+  for (let depth = 0; depth < MAX_CAUSE_DEPTH; depth++) {
+    if (typeof current !== 'object' || current === null) return undefined
+    const claims = usableClaims((current as { claims?: unknown }).claims)
+    if (isCaeError(current)) {
+      if (current.code === 'ERR_CAE_INTERACTION_REQUIRED') return claims
+    } else if ((current as { name?: unknown }).name === 'InteractionRequiredAuthError') {
+      if (claims !== undefined) return claims
+    }
+    current = (current as { cause?: unknown }).cause
+  }
+  return undefined
+}
+
+/** Claims that MSAL could use: a JSON object as text (MSAL puts `""` when there are none). */
+function usableClaims(value: unknown): string | undefined {
+  if (typeof value !== 'string' || value.trim() === '') return undefined
+  try {
+    const parsed: unknown = JSON.parse(value)
+    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+      ? value
+      : undefined
+  } catch {
+    return undefined
+  }
+}
