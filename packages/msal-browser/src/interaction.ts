@@ -1,0 +1,87 @@
+/**
+ * One interactive prompt at a time: in this tab (a queue), and across tabs of the same app (a Web
+ * Lock). MSAL itself allows one interaction per tab and rejects the others with
+ * `interaction_in_progress`; queueing instead lets a later request reuse the new session silently.
+ *
+ * @module
+ */
+
+/**
+ * Work run under the gate. `renewed` is true when another tab held the lock while this task
+ * waited, or a task of this tab succeeded since the request started: a prompt may have renewed
+ * the session, so the task should try silently again before prompting.
+ */
+export type GateTask<T> = (renewed: boolean) => Promise<T>
+
+/**
+ * Runs `task` after every task queued before it, holding the app's cross-tab lock. `started` is
+ * when the request began (epoch ms). Rejects with `signal.reason` as soon as `signal` aborts; a
+ * task whose signal aborted while queued never runs.
+ */
+export type Gate = <T>(started: number, task: GateTask<T>, signal?: AbortSignal) => Promise<T>
+
+/**
+ * Holds the Web Lock `name` while `fn` runs (released on settle, or when the page unloads).
+ * Asks with `ifAvailable` first: `fn(true)` means another tab held the lock meanwhile.
+ */
+const withLock = async <T>(name: string, fn: (contended: boolean) => Promise<T>): Promise<T> => {
+  const locks = (globalThis as { navigator?: { locks?: LockManager } }).navigator?.locks
+  if (!locks) return fn(false)
+  const box = await locks.request(name, { ifAvailable: true }, async (lock) =>
+    lock ? { value: await fn(false) } : undefined,
+  )
+  return box ? box.value : (locks.request(name, () => fn(true)) as Promise<T>)
+}
+
+/**
+ * Creates a gate over the lock `name`.
+ *
+ * Invariants: tasks run strictly one after another (`tail` never rejects), across tabs too when
+ * the browser has Web Locks. A task is told the session was renewed when it had to wait for
+ * another tab's lock, or when a task of this tab succeeded after its request started (a request
+ * whose silent attempt was slow can reach the gate just after a prompt finished).
+ *
+ * @param name - Web Lock name shared by the tabs of one app, e.g. `cae-kit:interaction:<clientId>`.
+ * @returns The gate function.
+ */
+export const createGate = (name: string): Gate => {
+  let tail: Promise<unknown> = Promise.resolve()
+  let last = 0
+  return <T>(started: number, task: GateTask<T>, signal?: AbortSignal) => {
+    const run = tail.then(() => {
+      // Nobody waits for it any more: no prompt for a request that was abandoned.
+      signal?.throwIfAborted()
+      return withLock(name, async (contended) => {
+        const value = await task(contended || last >= started)
+        last = Date.now()
+        return value
+      })
+    })
+    tail = run.catch(() => undefined)
+    return signal
+      ? Promise.race([
+          run,
+          new Promise<never>((_, reject) => {
+            const abort = () => reject(signal.reason)
+            signal.aborted ? abort() : signal.addEventListener('abort', abort, { once: true })
+          }),
+        ])
+      : run
+  }
+}
+
+const gates = new WeakMap<object, Gate>()
+
+/**
+ * The gate of one PublicClientApplication, shared by every provider built over it (MSAL's
+ * one-interaction rule is per application, not per provider).
+ *
+ * @param pca - The application object (the WeakMap key).
+ * @param clientId - Its client id, naming the cross-tab lock.
+ * @returns The shared gate.
+ */
+export const gateFor = (pca: object, clientId: string): Gate => {
+  const gate = gates.get(pca) ?? createGate(`cae-kit:interaction:${clientId}`)
+  gates.set(pca, gate)
+  return gate
+}

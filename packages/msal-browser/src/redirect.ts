@@ -1,0 +1,153 @@
+/**
+ * The redirect round trip: what was waiting for a token is written to `sessionStorage` before the
+ * page leaves, under an id carried in MSAL's `state`, and replayed once after it comes back.
+ *
+ * @module
+ */
+
+import type {
+  AuthenticationResult,
+  IPublicClientApplication,
+  RedirectRequest,
+} from '@azure/msal-browser'
+import type { PendingRequest } from '@cae-kit/core'
+import { BodyNotReplayableError, classifyInteractive, interactionError } from './errors'
+
+/**
+ * Prefix of the `sessionStorage` keys and of the MSAL `state` this package writes. The rest of the
+ * key is the time it was written (epoch ms), so expiry needs no parsing of the entry. One
+ * redirect leaves the page at a time per tab, and sessionStorage is per tab: the time is unique.
+ */
+const PREFIX = 'cae-kit.redirect.'
+
+/**
+ * Deletes this package's entries that are `key` or older than `maxAgeMs` (a key that is not a
+ * time counts as expired), so storage never accumulates.
+ */
+const sweep = (maxAgeMs: number, key?: string) => {
+  for (let i = sessionStorage.length; i--; ) {
+    const k = sessionStorage.key(i)
+    if (
+      k?.startsWith(PREFIX) &&
+      (k === key || !(Date.now() - +k.slice(PREFIX.length) <= maxAgeMs))
+    ) {
+      sessionStorage.removeItem(k)
+    }
+  }
+}
+
+/**
+ * Persists the waiting requests, then starts `acquireTokenRedirect` with `state` naming them.
+ * Never resolves while the page navigates away.
+ *
+ * @param pca - The application.
+ * @param request - The MSAL redirect request (scopes, claims, account, extra fields).
+ * @param pendingRequests - The engine's descriptor source; without it nothing is replayed later.
+ * @returns Never resolves; rejects with `ERR_CAE_INTERACTION_REQUIRED` when MSAL returns without
+ * leaving the page (`onRedirectNavigate` returned false), or with MSAL's error.
+ */
+export const redirectForToken = async (
+  pca: Pick<IPublicClientApplication, 'acquireTokenRedirect'>,
+  request: RedirectRequest,
+  pendingRequests: (() => Promise<PendingRequest[]>) | undefined,
+): Promise<never> => {
+  const state = PREFIX + Date.now()
+  sessionStorage.setItem(state, JSON.stringify((await pendingRequests?.()) ?? []))
+  try {
+    // MSAL resolves only if the page is still here after its navigation timeout, or at once when
+    // onRedirectNavigate cancels the navigation.
+    await pca.acquireTokenRedirect({ ...request, state })
+  } catch (error) {
+    sessionStorage.removeItem(state)
+    throw error
+  }
+  throw interactionError('ERR_CAE_INTERACTION_REQUIRED', undefined, request.scopes, request.claims)
+}
+
+/** Options of {@link resumeAfterRedirect}. */
+export interface ResumeOptions<R = Response> {
+  /**
+   * Replays each pending request with `fetch(url, { method, headers, body })`: pass the app's
+   * cae-wrapped fetch so the new token is attached. Ignored when `replay` is given.
+   */
+  fetch?: (url: string, init: RequestInit) => Promise<R>
+  /** Replays one pending request yourself (for example through an axios instance). */
+  replay?: (request: PendingRequest) => Promise<R>
+  /**
+   * Entries older than this are dropped, never replayed.
+   * @default 600000 (10 minutes)
+   */
+  maxAgeMs?: number
+}
+
+/** What {@link resumeAfterRedirect} found and did. */
+export interface RedirectResume<R = Response> {
+  /** MSAL's `handleRedirectPromise` result; null when this page load is not a redirect return. */
+  result: AuthenticationResult | null
+  /** The requests that waited when the page left, in their order; already removed from storage. */
+  pending: PendingRequest[]
+  /**
+   * One outcome per pending request, same order; empty when neither `fetch` nor `replay` is
+   * given. A request whose body could not be stored is rejected with `ERR_CAE_BODY_NOT_REPLAYABLE`.
+   */
+  replays: PromiseSettledResult<R>[]
+}
+
+/**
+ * Completes a sign-in redirect (MSAL `handleRedirectPromise`) and replays, once, the requests that
+ * were waiting for it. Call it once at startup, before any API call. Each entry is deleted before
+ * its requests are replayed, so a reload never replays twice; entries older than `maxAgeMs` are
+ * dropped. Requests are replayed one after another in their original order.
+ *
+ * @param pca - The PublicClientApplication (initialized).
+ * @param options - How to replay; see {@link ResumeOptions}.
+ * @returns What was resumed; rejects with `ERR_CAE_INTERACTION_CANCELLED` or
+ * `ERR_CAE_ACCESS_BLOCKED` when the sign-in failed that way, otherwise with MSAL's error.
+ * @example
+ * ```ts
+ * await pca.initialize()
+ * await resumeAfterRedirect(pca, { fetch: caeFetch })
+ * ```
+ * @see https://learn.microsoft.com/entra/identity-platform/app-resilience-continuous-access-evaluation
+ */
+export const resumeAfterRedirect = async <R = Response>(
+  pca: Pick<IPublicClientApplication, 'handleRedirectPromise'>,
+  options: ResumeOptions<R> = {},
+): Promise<RedirectResume<R>> => {
+  const { fetch, replay, maxAgeMs = 600_000 } = options
+  let result: AuthenticationResult | null
+  try {
+    result = await pca.handleRedirectPromise()
+  } catch (error) {
+    // One redirect at a time per tab: whatever was stored waited for this failed sign-in.
+    sweep(-1)
+    const code = classifyInteractive(error)
+    throw code ? interactionError(code, error, [], undefined) : error
+  }
+  const state = result?.state
+  const resume: RedirectResume<R> = { result, pending: [], replays: [] }
+  if (state?.startsWith(PREFIX) && Date.now() - +state.slice(PREFIX.length) <= maxAgeMs) {
+    try {
+      resume.pending = JSON.parse(sessionStorage.getItem(state) ?? '[]')
+    } catch {}
+  }
+  // Deleted before any replay: a reload or a second call never replays the same request twice.
+  sweep(maxAgeMs, state)
+  const send =
+    replay ??
+    (fetch &&
+      ((p: PendingRequest) =>
+        fetch(p.url, { method: p.method, headers: p.headers, body: p.body ?? null })))
+  if (!send) return resume
+  for (const request of resume.pending) {
+    try {
+      if (request.bodyOmitted) {
+        throw new BodyNotReplayableError(`body not stored: ${request.method} ${request.url}`)
+      }
+      resume.replays.push({ status: 'fulfilled', value: await send(request) })
+    } catch (reason) {
+      resume.replays.push({ status: 'rejected', reason })
+    }
+  }
+  return resume
+}
