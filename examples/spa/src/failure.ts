@@ -1,0 +1,86 @@
+/**
+ * Turns whatever an API call rejected with into one sentence for the user, and says whether the
+ * account is blocked (nothing to do but contact an admin) or the user can act (sign in, retry).
+ */
+import type { CaeErrorCode } from '@cae-kit/core'
+import { isCaeError } from '@cae-kit/core'
+import { isAxiosError } from 'axios'
+
+export interface Failure {
+  /** `blocked`: access is refused outright; `error`: the user can act (sign in, retry). */
+  state: 'blocked' | 'error'
+  message: string
+  /** The cae-kit error code, when the kit produced the failure. */
+  code?: CaeErrorCode
+}
+
+const messages: Partial<Record<CaeErrorCode, Failure>> = {
+  ERR_CAE_ACCESS_BLOCKED: {
+    state: 'blocked',
+    message:
+      'Access is blocked for this account (disabled or not allowed). Ask an administrator; retrying will not help.',
+  },
+  ERR_CAE_INTERACTION_CANCELLED: {
+    state: 'error',
+    message: 'Sign-in was cancelled. Click "Call API" to try again.',
+  },
+  ERR_CAE_POPUP_BLOCKED: {
+    state: 'error',
+    message:
+      'The browser blocked the sign-in popup. Allow popups for this page, then click "Call API".',
+  },
+  ERR_CAE_INTERACTION_REQUIRED: {
+    state: 'error',
+    message: 'You need to sign in again. Click "Sign in".',
+  },
+  ERR_CAE_CHALLENGE_AFTER_REPLAY: {
+    state: 'error',
+    message:
+      'The API still refused the request after a new sign-in. Click "Call API" to try again.',
+  },
+  ERR_CAE_TOKEN_ACQUISITION_FAILED: {
+    state: 'error',
+    message: 'A new token could not be obtained. Click "Call API" to try again.',
+  },
+}
+
+/** Describes `error` for the status line; never throws. */
+export function describeFailure(error: unknown): Failure {
+  const cae = findCaeError(error)
+  if (cae) {
+    const known = messages[cae.code]
+    const detail = causeText(cae.cause)
+    return {
+      state: known?.state ?? 'error',
+      message: `${known?.message ?? cae.message}${detail ? ` (${detail})` : ''}`,
+      code: cae.code,
+    }
+  }
+  if (isAxiosError(error)) {
+    if (!error.response)
+      return { state: 'error', message: `The API is unreachable: ${error.message}` }
+    return {
+      state: 'error',
+      message: `The API answered ${error.response.status}. Click "Call API" to try again.`,
+    }
+  }
+  return { state: 'error', message: error instanceof Error ? error.message : String(error) }
+}
+
+/** The first cae-kit error in the `cause` chain: axios may wrap the kit's error, and vice versa. */
+function findCaeError(
+  error: unknown,
+): { code: CaeErrorCode; message: string; cause?: unknown } | undefined {
+  let current: unknown = error
+  for (let depth = 0; depth < 5 && current; depth++) {
+    if (isCaeError(current)) return current
+    current = (current as { cause?: unknown }).cause
+  }
+  return undefined
+}
+
+function causeText(cause: unknown): string {
+  if (!cause || typeof cause !== 'object') return ''
+  const code = (cause as { errorCode?: unknown }).errorCode
+  return typeof code === 'string' ? code : ''
+}
