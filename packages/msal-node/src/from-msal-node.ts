@@ -1,6 +1,6 @@
 import type { AuthenticationResult } from '@azure/msal-node'
 import type { AccessToken, TokenProvider, TokenRequest } from '@cae-kit/core'
-import { CaeOptionsError, ClaimsDecodeError, TokenAcquisitionError } from '@cae-kit/core'
+import { CaeOptionsError, TokenAcquisitionError } from '@cae-kit/core'
 import { raceAbort } from './abort'
 import { checkCapability } from './capabilities'
 import {
@@ -9,6 +9,7 @@ import {
   type MsalTokenRequest,
   onBehalfOfFlow,
 } from './confidential-client'
+import { assertDecodedClaims } from './decoded-claims'
 import { mapMsalError } from './map-msal-error'
 import { silentFlow } from './silent'
 import type {
@@ -105,7 +106,7 @@ async function getToken(acquire: AcquireToken, request: TokenRequest): Promise<A
   signal?.throwIfAborted()
   const msalRequest: MsalTokenRequest = { scopes: [...request.scopes] }
   if (request.claims !== undefined && request.claims !== '') {
-    assertClaimsObject(request.claims)
+    assertDecodedClaims(request.claims)
     msalRequest.claims = request.claims
   }
   const failed = { scopes: msalRequest.scopes, claims: msalRequest.claims }
@@ -116,22 +117,6 @@ async function getToken(acquire: AcquireToken, request: TokenRequest): Promise<A
     },
   )
   return raceAbort(pending, signal)
-}
-
-/**
- * MSAL treats claims that are not a JSON object as "no claims" on a cache hit and returns the
- * revoked cached token: an endless challenge loop. Base64 passed by mistake lands here too.
- */
-function assertClaimsObject(claims: string): void {
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(claims)
-  } catch (cause) {
-    throw new ClaimsDecodeError('claims must be decoded JSON text, not base64', { cause, claims })
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new ClaimsDecodeError('claims must be a JSON object', { claims })
-  }
 }
 
 function toAccessToken(

@@ -1,4 +1,5 @@
 import { CaeOptionsError, ClaimsDecodeError, encodeClaims, isCaeError } from '@cae-kit/core'
+import { assertDecodedClaims } from './decoded-claims'
 
 /** Parameters of the challenge a middle tier sends to its own client. */
 export interface ClaimsChallengeResponseOptions {
@@ -69,7 +70,7 @@ export function toClaimsChallengeResponse(
   source: unknown,
   options: ClaimsChallengeResponseOptions = {},
 ): ClaimsChallengeResponse | undefined {
-  const claims = typeof source === 'string' ? checkedClaims(source) : findClaims(source)
+  const claims = typeof source === 'string' ? assertDecodedClaims(source) : findClaims(source)
   if (claims === undefined) return undefined
   const params: [string, string | undefined][] = [
     ['realm', options.realm ?? ''],
@@ -99,19 +100,6 @@ function quote(name: string, text: string): string {
     }
   }
   return `"${text.replace(/["\\]/g, '\\$&')}"`
-}
-
-function checkedClaims(claims: string): string {
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(claims)
-  } catch (cause) {
-    throw new ClaimsDecodeError('claims must be decoded JSON text, not base64', { cause, claims })
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new ClaimsDecodeError('claims must be a JSON object', { claims })
-  }
-  return claims
 }
 
 /** The claims to send up, from the first error in the `cause` chain that must go to a user. */
