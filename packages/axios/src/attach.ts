@@ -19,13 +19,7 @@ import {
   type InternalAxiosRequestConfig,
 } from 'axios'
 import { finalUrl, guardRedirects } from './redirects'
-import {
-  bodyForDescription,
-  canKeepStream,
-  isMultipartForm,
-  isStreamLike,
-  keepData,
-} from './request-data'
+import { bodyForDescription, keepData } from './request-data'
 import { requestUrl } from './request-url'
 
 /** Per-request state cae-kit keeps under `config.caeKit` (one key, typed by augmentation). */
@@ -69,22 +63,28 @@ declare module 'axios' {
 type Config = InternalAxiosRequestConfig
 type AxiosErrorLike = { isAxiosError: true; response?: AxiosResponse; caeKit?: CaeAxiosErrorInfo }
 
-function isAxiosErrorLike(error: unknown): error is AxiosErrorLike {
-  return (error as { isAxiosError?: unknown } | null)?.isAxiosError === true
+/** The response an `AxiosError` carries (HTTP errors), or `undefined` for any other failure. */
+function responseOf(error: unknown): AxiosResponse | undefined {
+  return (error as AxiosErrorLike | null)?.isAxiosError === true
+    ? (error as AxiosErrorLike).response
+    : undefined
 }
 
 /** Looks for a challenge; axios' response headers are an `AxiosHeaders` (it has `get`). */
 function detect(exchange: CaeExchange, response: AxiosResponse) {
-  return exchange.detect(
-    response as unknown as Parameters<CaeExchange['detect']>[0],
-    finalUrl(response),
-  )
+  return exchange.detect(response as never, finalUrl(response))
 }
 
 /** An abort while waiting for a token rejects as axios itself would: with its CanceledError. */
 function translate(config: Config, error: unknown): unknown {
   const signal = config.signal as AbortSignal | undefined
   return signal?.aborted && error === signal.reason ? new CanceledError(undefined, config) : error
+}
+
+/** A response to answer: a 401 to a first send that cae-kit authorized. */
+function isChallenged(response: AxiosResponse | undefined): response is AxiosResponse {
+  const state = response?.config?.caeKit
+  return response?.status === 401 && !!state?.exchange && !state.replay
 }
 
 /**
@@ -126,19 +126,18 @@ export function attachCae(instance: AxiosInstance, options: CaeOptions): () => v
       url: instance.getUri(config),
     })
 
-  async function authorizeWithData(
-    config: Config,
-    exchange: CaeExchange,
-    keep = true,
-  ): Promise<Config> {
-    const replayable = keep && (await keepData(engine, config))
-    config.caeKit = { replay: false, exchange, replayable }
-    try {
-      config.headers.set('Authorization', await exchange.authorize(describe(config)))
-    } catch (error) {
-      throw translate(config, error)
+  /** Sets the token, synchronously when a fresh one is cached (no extra promise). */
+  function authorize(config: Config, exchange: CaeExchange): Config | Promise<Config> {
+    const set = (authorization: string) => {
+      config.headers.set('Authorization', authorization)
+      return config
     }
-    return config
+    const authorization = exchange.authorize(describe(config))
+    return typeof authorization === 'string'
+      ? set(authorization)
+      : authorization.then(set, (error: unknown) => {
+          throw translate(config, error)
+        })
   }
 
   function onRequest(config: Config): Config | Promise<Config> {
@@ -150,47 +149,37 @@ export function attachCae(instance: AxiosInstance, options: CaeOptions): () => v
       method: config.method,
       signal: config.signal as AbortSignal | undefined,
     })
-    if (exchange === undefined) return config
     // The caller's own Authorization (or `auth`) wins: that request is left alone. A config that
     // already has state was authorized by cae-kit (a retry of it): it is authorized afresh.
-    if (state === undefined && (config.auth !== undefined || config.headers.has('Authorization'))) {
+    if (
+      !exchange ||
+      (!state && (config.auth !== undefined || config.headers.has('Authorization')))
+    ) {
       return config
     }
     guardRedirects(config, exchange)
-    const { data } = config
-    if (isStreamLike(data)) {
-      // A stream that cannot be read ahead and put back (e.g. the `form-data` package) is sent
-      // as it is; if challenged, the request fails with BodyNotReplayableError.
-      return authorizeWithData(config, exchange, canKeepStream(data))
-    }
-    if (isMultipartForm(config)) return authorizeWithData(config, exchange)
+    // Data a send would consume (streams) or re-encode (multipart forms) is kept first.
+    const kept = keepData(engine, config)
     config.caeKit = { replay: false, exchange }
-    const authorization = exchange.authorize(describe(config))
-    if (typeof authorization === 'string') {
-      config.headers.set('Authorization', authorization)
-      return config
-    }
-    return authorization.then(
-      (value) => {
-        config.headers.set('Authorization', value)
-        return config
-      },
-      (error: unknown) => {
-        throw translate(config, error)
-      },
-    )
+    return kept
+      ? kept.then((replayable) => {
+          config.caeKit = { replay: false, exchange, replayable }
+          return authorize(config, exchange)
+        })
+      : authorize(config, exchange)
   }
 
   async function answer(
     response: AxiosResponse,
-    state: CaeAxiosRequestState & { exchange: CaeExchange },
-    error: unknown,
+    error?: { rejected: unknown },
   ): Promise<AxiosResponse> {
-    const { exchange } = state
     const config = response.config
+    const { exchange, replayable } = config.caeKit as CaeAxiosRequestState & {
+      exchange: CaeExchange
+    }
     const challenge = detect(exchange, response)
-    if (challenge === undefined) {
-      if (error !== undefined) throw error
+    if (!challenge) {
+      if (error) throw error.rejected
       return response
     }
     let authorization: string
@@ -198,7 +187,7 @@ export function attachCae(instance: AxiosInstance, options: CaeOptions): () => v
       authorization = await exchange.answer(challenge, {
         response,
         request: config,
-        replayable: state.replayable !== false,
+        replayable: replayable !== false,
         describe: describe(config),
       })
     } catch (failure) {
@@ -212,46 +201,40 @@ export function attachCae(instance: AxiosInstance, options: CaeOptions): () => v
       transformRequest: [(data: unknown) => data],
       caeKit: { replay: true },
     }
+    let second: AxiosResponse | undefined
+    let failed: { rejected: unknown } | undefined
     try {
-      const second = await instance.request(replay)
-      const again = detect(exchange, second)
-      if (again !== undefined) exchange.unsatisfied(again, second)
-      return second
-    } catch (replayError) {
-      const second = isAxiosErrorLike(replayError) ? replayError.response : undefined
-      const again = second === undefined ? undefined : detect(exchange, second)
-      if (again !== undefined && second !== undefined) {
-        exchange.unsatisfied(again, second)
-        ;(replayError as AxiosErrorLike).caeKit = {
+      second = await instance.request(replay)
+    } catch (rejected) {
+      failed = { rejected }
+      second = responseOf(rejected)
+    }
+    const again = second && detect(exchange, second)
+    if (second && again) {
+      exchange.unsatisfied(again, second)
+      if (failed) {
+        ;(failed.rejected as AxiosErrorLike).caeKit = {
           code: 'ERR_CAE_CHALLENGE_AFTER_REPLAY',
           claims: again.claims,
           stepUp: again.stepUp,
           scopes: exchange.scopes,
         }
       }
-      throw replayError
     }
-  }
-
-  function onFulfilled(response: AxiosResponse): AxiosResponse | Promise<AxiosResponse> {
-    // A 401 resolves only when validateStatus accepts it; it is answered all the same.
-    if (response.status !== 401) return response
-    const state = response.config?.caeKit
-    if (state?.exchange === undefined || state.replay) return response
-    return answer(response, { ...state, exchange: state.exchange }, undefined)
-  }
-
-  function onRejected(error: unknown): Promise<AxiosResponse> {
-    const response = isAxiosErrorLike(error) ? error.response : undefined
-    const state = response?.config?.caeKit
-    if (response?.status !== 401 || state?.exchange === undefined || state.replay) {
-      return Promise.reject(error)
-    }
-    return answer(response, { ...state, exchange: state.exchange }, error)
+    if (failed) throw failed.rejected
+    return second as AxiosResponse
   }
 
   const requestId = instance.interceptors.request.use(onRequest)
-  const responseId = instance.interceptors.response.use(onFulfilled, onRejected)
+  const responseId = instance.interceptors.response.use(
+    // A 401 resolves only when validateStatus accepts it; it is answered all the same.
+    (response) => (isChallenged(response) ? answer(response) : response),
+    (error: unknown) => {
+      const response = responseOf(error)
+      if (isChallenged(response)) return answer(response, { rejected: error })
+      throw error
+    },
+  )
   return () => {
     instance.interceptors.request.eject(requestId)
     instance.interceptors.response.eject(responseId)

@@ -9,50 +9,41 @@ import type { CaeEngine } from '@cae-kit/core'
 import type { InternalAxiosRequestConfig } from 'axios'
 import { bufferReadable, isReadableLike } from './stream-body'
 
-function isWebStream(data: unknown): boolean {
-  return typeof (data as ReadableStream | null)?.getReader === 'function'
-}
-
-/** A Node stream (anything axios pipes) or a web stream: consumed by the first send. */
-export function isStreamLike(data: unknown): boolean {
-  return typeof (data as { pipe?: unknown } | null)?.pipe === 'function' || isWebStream(data)
-}
-
-/** A stream cae-kit can read ahead (and put back): a Node `Readable` or a web stream. */
-export function canKeepStream(data: unknown): boolean {
-  return isReadableLike(data) || isWebStream(data)
-}
-
 /**
  * A spec `FormData` that axios will send as multipart (no Content-Type, or multipart). With a
  * JSON or urlencoded Content-Type axios converts the form itself, so it is left to axios.
  */
-export function isMultipartForm(config: InternalAxiosRequestConfig): boolean {
+function isMultipartForm(config: InternalAxiosRequestConfig): boolean {
   if (typeof FormData !== 'function' || !(config.data instanceof FormData)) return false
   const type = config.headers.getContentType()
   return !type || /^multipart\/form-data/i.test(String(type))
 }
 
 /**
- * Keeps data that a send would consume or re-encode: a Node stream or web stream is read up to
- * `maxReplayBodyBytes`; a multipart `FormData` is serialised once so both sends carry the same
- * bytes and boundary. Returns `false` when the data cannot be replayed.
+ * Keeps data that a send would consume or re-encode, before the first send: a Node `Readable` or
+ * a web stream is read up to `maxReplayBodyBytes`; a multipart `FormData` is serialised once so
+ * both sends carry the same bytes and boundary. Resolves `false` when the data cannot be replayed
+ * (a stream over the limit, or one that cannot be read ahead and put back, such as the `form-data`
+ * package: sent as it is). Returns `undefined` for data axios re-reads on every send.
  */
-export async function keepData(
+export function keepData(
   engine: CaeEngine,
   config: InternalAxiosRequestConfig,
-): Promise<boolean> {
+): Promise<boolean> | undefined {
   const { data } = config
   if (isReadableLike(data)) {
-    const bytes = await bufferReadable(data, engine.maxReplayBodyBytes)
-    if (bytes === undefined) return false
-    config.data = bytes
-    return true
+    return bufferReadable(data, engine.maxReplayBodyBytes).then((bytes) => {
+      if (bytes) config.data = bytes
+      return !!bytes
+    })
   }
-  const prepared = await engine.prepareBody(data)
-  config.data = prepared.body instanceof Uint8Array ? prepared.body.buffer : prepared.body
-  if (prepared.contentType !== undefined) config.headers.set('Content-Type', prepared.contentType)
-  return prepared.replayable
+  if (typeof data?.pipe === 'function') return Promise.resolve(false)
+  if (typeof data?.getReader !== 'function' && !isMultipartForm(config)) return undefined
+  return engine.prepareBody(data).then(({ body, contentType, replayable }) => {
+    config.data = body instanceof Uint8Array ? body.buffer : body
+    if (contentType) config.headers.set('Content-Type', contentType)
+    return replayable
+  })
 }
 
 /** The data as text for a `PendingRequest`: plain objects and arrays as the JSON axios sends. */

@@ -9,37 +9,29 @@
 /** The parts of a Node `Readable` used here (typed structurally: no Node types in this package). */
 export interface ReadableLike {
   pipe: (...args: never[]) => unknown
-  on(event: string, listener: (...args: never[]) => void): unknown
-  removeListener(event: string, listener: (...args: never[]) => void): unknown
+  on(event: string, listener: (value: unknown) => void): unknown
+  removeListener(event: string, listener: (value: unknown) => void): unknown
   pause(): unknown
   unshift(chunk: unknown): void
 }
 
 /** Tells whether `data` is a Node `Readable` (what axios' own `isStream` accepts, plus unshift). */
 export function isReadableLike(data: unknown): data is ReadableLike {
-  const candidate = data as Partial<ReadableLike> | null
+  const stream = data as Partial<ReadableLike> | null | undefined
   return (
-    typeof candidate === 'object' &&
-    candidate !== null &&
-    typeof candidate.pipe === 'function' &&
-    typeof candidate.on === 'function' &&
-    typeof candidate.unshift === 'function' &&
-    typeof candidate.pause === 'function'
+    typeof stream?.pipe === 'function' &&
+    typeof stream.on === 'function' &&
+    typeof stream.unshift === 'function' &&
+    typeof stream.pause === 'function'
   )
 }
 
-const encoder = new TextEncoder()
+const encoder = /* @__PURE__ */ new TextEncoder()
 
 function byteLength(chunk: unknown): number {
   if (typeof chunk === 'string') return encoder.encode(chunk).byteLength
   if (ArrayBuffer.isView(chunk)) return chunk.byteLength
   throw new TypeError('request data stream yielded a chunk that is not bytes or text')
-}
-
-function toBytes(chunk: unknown): Uint8Array {
-  if (typeof chunk === 'string') return encoder.encode(chunk)
-  const view = chunk as ArrayBufferView
-  return new Uint8Array(view.buffer, view.byteOffset, view.byteLength)
 }
 
 /**
@@ -53,44 +45,35 @@ export function bufferReadable(
   maxBytes: number,
 ): Promise<ArrayBuffer | undefined> {
   return new Promise((resolve, reject) => {
-    const chunks: unknown[] = []
+    const chunks: BlobPart[] = []
     let size = 0
-    const cleanup = () => {
-      stream.removeListener('data', onData)
-      stream.removeListener('end', onEnd)
-      stream.removeListener('error', onError)
+    const listeners: Record<string, (value: unknown) => void> = {
+      data(chunk) {
+        try {
+          size += byteLength(chunk)
+        } catch (error) {
+          return listeners.error?.(error)
+        }
+        chunks.push(chunk as BlobPart)
+        if (size <= maxBytes) return
+        stream.pause()
+        off()
+        for (let i = chunks.length - 1; i >= 0; i--) stream.unshift(chunks[i])
+        resolve(undefined)
+      },
+      end() {
+        off()
+        // A Blob joins strings (as UTF-8) and byte chunks into one exactly sized buffer.
+        new Blob(chunks).arrayBuffer().then(resolve, reject)
+      },
+      error(error) {
+        off()
+        reject(error)
+      },
     }
-    const onData = (chunk: unknown) => {
-      try {
-        size += byteLength(chunk)
-      } catch (error) {
-        onError(error)
-        return
-      }
-      chunks.push(chunk)
-      if (size <= maxBytes) return
-      stream.pause()
-      cleanup()
-      for (let i = chunks.length - 1; i >= 0; i--) stream.unshift(chunks[i])
-      resolve(undefined)
+    const off = () => {
+      for (const name in listeners) stream.removeListener(name, listeners[name] as never)
     }
-    const onEnd = () => {
-      cleanup()
-      const out = new Uint8Array(size)
-      let offset = 0
-      for (const chunk of chunks) {
-        const bytes = toBytes(chunk)
-        out.set(bytes, offset)
-        offset += bytes.byteLength
-      }
-      resolve(out.buffer)
-    }
-    const onError = (error: unknown) => {
-      cleanup()
-      reject(error)
-    }
-    stream.on('data', onData)
-    stream.on('end', onEnd)
-    stream.on('error', onError)
+    for (const name in listeners) stream.on(name, listeners[name] as never)
   })
 }

@@ -4,10 +4,11 @@
  * @module
  */
 
-import { type Challenge, type ParseWwwAuthenticateOptions, parseWwwAuthenticate } from './challenge'
+import type { Challenge, ParseWwwAuthenticateOptions } from './challenge'
 import { ClaimsDecodeError } from './errors'
-import { type HeadersLike, readHeaderValues } from './headers'
+import type { HeadersLike } from './headers'
 import { decodeBase64, encodeBase64 } from './internal/base64'
+import { bearerChallenges } from './internal/bearer'
 
 /** What the detectors read from a response: a fetch `Response`, an axios response, or a literal. */
 export type ResponseLike = { status: number; headers: HeadersLike }
@@ -36,13 +37,14 @@ export interface GetClaimsChallengeOptions extends ParseWwwAuthenticateOptions {
   strict?: boolean
 }
 
-const decoder = new TextDecoder('utf-8', { fatal: true })
-const encoder = new TextEncoder()
+// Marked pure so that bundles which never decode claims drop them (tree-shaking).
+const decoder = /* @__PURE__ */ new TextDecoder('utf-8', { fatal: true })
+const encoder = /* @__PURE__ */ new TextEncoder()
 
 function isJsonObject(text: string): boolean {
   try {
     const parsed: unknown = JSON.parse(text)
-    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+    return !!parsed && typeof parsed === 'object' && !Array.isArray(parsed)
   } catch {
     return false
   }
@@ -69,13 +71,10 @@ function isJsonObject(text: string): boolean {
  * @see https://learn.microsoft.com/entra/identity-platform/claims-challenge
  */
 export function decodeClaims(value: string): string {
-  const trimmed = String(value).trim()
-  let text: string
-  if (trimmed.startsWith('{')) {
-    text = trimmed
-  } else {
-    const bytes = decodeBase64(trimmed)
-    if (bytes === undefined) throw new ClaimsDecodeError('claims is not base64 or base64url')
+  let text = String(value).trim()
+  if (!text.startsWith('{')) {
+    const bytes = decodeBase64(text)
+    if (!bytes) throw new ClaimsDecodeError('claims is not base64 or base64url')
     try {
       text = decoder.decode(bytes)
     } catch (cause) {
@@ -126,22 +125,17 @@ export function getClaimsChallenge(
   response: ResponseLike,
   options?: GetClaimsChallengeOptions,
 ): ClaimsChallenge | undefined {
-  if (response?.status !== 401) return undefined
   const strict = options?.strict === true
-  for (const header of readHeaderValues(response.headers, 'www-authenticate')) {
-    for (const challenge of parseWwwAuthenticate(header, options)) {
-      const { error, claims, error_description: errorDescription } = challenge.params
-      if (challenge.scheme !== 'bearer' || claims === undefined) continue
-      if (error !== 'insufficient_claims' && (strict || error !== 'invalid_token')) continue
-      let decoded: string
-      try {
-        decoded = decodeClaims(claims)
-      } catch {
-        continue
-      }
-      return errorDescription === undefined
-        ? { claims: decoded, error, challenge }
-        : { claims: decoded, error, errorDescription, challenge }
+  for (const challenge of bearerChallenges(response, options)) {
+    const { error, claims, error_description: errorDescription } = challenge.params
+    if (claims === undefined) continue
+    if (error !== 'insufficient_claims' && (strict || error !== 'invalid_token')) continue
+    try {
+      const found: ClaimsChallenge = { claims: decodeClaims(claims), error, challenge }
+      if (errorDescription !== undefined) found.errorDescription = errorDescription
+      return found
+    } catch {
+      // Claims that do not decode make this challenge no claims challenge: look further.
     }
   }
   return undefined

@@ -7,14 +7,11 @@
  */
 
 import type { ResponseLike } from './claims'
-import type { CaeEvent } from './events'
-import { clock, type Describe, type EngineContext, Exchange } from './internal/exchange'
+import { createExchangeClass } from './internal/exchange'
 import { prepareReplayableBody, type ReplayableBody } from './internal/replayable-body'
-import { findResource, type ResolvedResource } from './internal/resources'
-import { createSingleFlight, type FlightWaiter } from './internal/single-flight'
-import { createTokenCache } from './internal/token-cache'
+import { findResource } from './internal/resources'
 import { type CaeOptions, resolveOptions } from './options'
-import type { StepUpRequest, TokenRequest } from './provider'
+import type { StepUpRequest } from './provider'
 
 /** A challenge the engine answers: a CAE claims challenge or an RFC 9470 step-up challenge. */
 export interface DetectedChallenge {
@@ -113,10 +110,6 @@ export interface CaeEngine {
   readonly maxReplayBodyBytes: number
 }
 
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error)
-}
-
 /**
  * Creates the engine: validates the options once and holds the token cache and the single-flight
  * group that every request of this engine shares.
@@ -134,91 +127,23 @@ function message(error: unknown): string {
  * @see https://learn.microsoft.com/entra/identity-platform/app-resilience-continuous-access-evaluation
  */
 export function createCaeEngine(options: CaeOptions): CaeEngine {
-  const { tokenProvider, resources, strict, onEvent, logger, maxReplayBodyBytes } =
-    resolveOptions(options)
-  const cache = createTokenCache()
-  const flights = createSingleFlight<string, Describe | undefined>()
-
-  function emit(event: CaeEvent): void {
-    if (onEvent === undefined) return
-    try {
-      onEvent(event)
-    } catch (error) {
-      // A listener is diagnostics: its failure must never change what the request resolves to.
-      logger?.warn?.(`cae: onEvent listener threw: ${message(error)}`)
-    }
-  }
-
-  /** One provider call per scopes + challenge key; the token is cached before waiters resume. */
-  function acquire(
-    resource: ResolvedResource,
-    challenge: DetectedChallenge | undefined,
-    reason: 'initial' | 'expired' | 'challenge',
-    origin: { url: string; method: string },
-    waiter: FlightWaiter<Describe | undefined>,
-  ): Promise<string> {
-    const challengeKey = challenge?.key ?? ''
-    return flights.run(
-      `${resource.scopesKey}\n${challengeKey}`,
-      async (signal, live) => {
-        const request: TokenRequest = {
-          scopes: [...resource.scopes],
-          signal,
-          pendingRequests: async () => {
-            const described = live().filter((d): d is Describe => d !== undefined)
-            return described.map((describe) => describe())
-          },
-        }
-        if (challenge?.claims !== undefined) request.claims = challenge.claims
-        if (challenge?.stepUp !== undefined) request.stepUp = challenge.stepUp
-        const started = clock()
-        const token = await tokenProvider.getToken(request)
-        if (typeof token?.token !== 'string' || token.token === '') {
-          throw new TypeError('token provider resolved without a token')
-        }
-        const at = Date.now()
-        const entry = cache.store(resource.scopesKey, token, challengeKey, at)
-        if (entry.refreshAt <= at) {
-          logger?.warn?.('cae: token provider returned an expired token (expiresOn is epoch ms)')
-        }
-        logger?.debug?.(`cae: token acquired (${reason}) for ${resource.scopesKey}`)
-        emit({
-          type: 'token',
-          reason,
-          expiresOn: entry.expiresOn,
-          url: origin.url,
-          method: origin.method,
-          scopes: resource.scopes,
-          claims: challenge?.claims,
-          stepUp: challenge?.stepUp,
-          at,
-          durationMs: clock() - started,
-        })
-        return entry.authorization
-      },
-      waiter,
-    )
-  }
-
-  const context: EngineContext = {
-    cache,
-    strict,
-    logger,
-    timed: onEvent !== undefined,
-    emit,
-    acquire,
-    inFlight: (resource, challengeKey) => flights.has(`${resource.scopesKey}\n${challengeKey}`),
-  }
-
+  const resolved = resolveOptions(options)
+  const { resources, maxReplayBodyBytes } = resolved
+  const Exchange = createExchangeClass(resolved)
   return {
     maxReplayBodyBytes,
     prepareBody: (body) => prepareReplayableBody(body, maxReplayBodyBytes),
-    begin(request) {
-      const resource = findResource(resources, request.url)
-      if (resource === undefined) return undefined
-      const url = typeof request.url === 'string' ? request.url : request.url.href
-      const method = (request.method ?? 'GET').toUpperCase()
-      return new Exchange(context, resource, url, method, request.signal ?? undefined)
+    begin({ url, method, signal }) {
+      const resource = findResource(resources, url)
+      return (
+        resource &&
+        new Exchange(
+          resource,
+          typeof url === 'string' ? url : url.href,
+          (method ?? 'GET').toUpperCase(),
+          signal ?? undefined,
+        )
+      )
     },
   }
 }

@@ -59,12 +59,14 @@ export interface CaeErrorOptions {
  * ```
  */
 export class CaeError extends Error {
+  // Fields are `declare`d and assigned in the constructor: a class field would be emitted as a
+  // field definition too, which costs bytes in every bundle and changes nothing.
   /** Stable machine-readable code; see {@link CaeErrorCode}. */
-  readonly code: CaeErrorCode
+  declare readonly code: CaeErrorCode
   /** Decoded claims (JSON text) of the challenge involved, if any. */
-  readonly claims: string | undefined
+  declare readonly claims: string | undefined
   /** Scopes of the token involved, if any. */
-  readonly scopes: readonly string[] | undefined
+  declare readonly scopes: readonly string[] | undefined
   /** The challenged request (fetch `Request`, axios config, or a descriptor). Non-enumerable. */
   declare readonly request: unknown
   /** The response carrying the challenge (fetch `Response` or axios response). Non-enumerable. */
@@ -72,12 +74,17 @@ export class CaeError extends Error {
 
   constructor(code: CaeErrorCode, message: string, options: CaeErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause })
-    this.name = new.target.name
+    // new.target.name is the class name as written, until a minifier renames the class: cae-kit's
+    // own classes therefore name themselves; a subclass of yours keeps its own name.
+    this.name = new.target === CaeError ? 'CaeError' : new.target.name
     this.code = code
     this.claims = options.claims
     this.scopes = options.scopes
-    Object.defineProperty(this, 'request', { value: options.request, enumerable: false })
-    Object.defineProperty(this, 'response', { value: options.response, enumerable: false })
+    // Non-enumerable (the default of defineProperties): logging never prints them.
+    Object.defineProperties(this, {
+      request: { value: options.request },
+      response: { value: options.response },
+    })
     ;(Error as { captureStackTrace?: (target: object, ctor: unknown) => void }).captureStackTrace?.(
       this,
       new.target,
@@ -87,8 +94,9 @@ export class CaeError extends Error {
 
 /** A `claims` value is not base64 or base64url of a JSON object (code `ERR_CAE_CLAIMS_INVALID`). */
 export class ClaimsDecodeError extends CaeError {
-  constructor(message: string, options: CaeErrorOptions = {}) {
+  constructor(message: string, options?: CaeErrorOptions) {
     super('ERR_CAE_CLAIMS_INVALID', message, options)
+    this.name = 'ClaimsDecodeError'
   }
 }
 
@@ -98,8 +106,9 @@ export class ClaimsDecodeError extends CaeError {
  * `response` say what was being answered. Failures are never cached: the next request tries again.
  */
 export class TokenAcquisitionError extends CaeError {
-  constructor(message: string, options: CaeErrorOptions = {}) {
+  constructor(message: string, options?: CaeErrorOptions) {
     super('ERR_CAE_TOKEN_ACQUISITION_FAILED', message, options)
+    this.name = 'TokenAcquisitionError'
   }
 }
 
@@ -108,8 +117,9 @@ export class TokenAcquisitionError extends CaeError {
  * `maxReplayBodyBytes`, or a body that was already consumed. `response` is the 401 that asked for it.
  */
 export class BodyNotReplayableError extends CaeError {
-  constructor(message: string, options: CaeErrorOptions = {}) {
+  constructor(message: string, options?: CaeErrorOptions) {
     super('ERR_CAE_BODY_NOT_REPLAYABLE', message, options)
+    this.name = 'BodyNotReplayableError'
   }
 }
 
@@ -129,16 +139,18 @@ export class InteractionRequiredError extends CaeError {
       | 'ERR_CAE_ACCESS_BLOCKED'
     >,
     message: string,
-    options: CaeErrorOptions = {},
+    options?: CaeErrorOptions,
   ) {
     super(code, message, options)
+    this.name = 'InteractionRequiredError'
   }
 }
 
 /** Options given to a cae-kit factory are wrong (code `ERR_CAE_INVALID_OPTIONS`); thrown at setup. */
 export class CaeOptionsError extends CaeError {
-  constructor(message: string, options: CaeErrorOptions = {}) {
+  constructor(message: string, options?: CaeErrorOptions) {
     super('ERR_CAE_INVALID_OPTIONS', message, options)
+    this.name = 'CaeOptionsError'
   }
 }
 

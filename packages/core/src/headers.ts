@@ -18,17 +18,6 @@ export type HeadersLike =
   | { get(name: string): unknown }
   | { readonly [name: string]: unknown }
 
-function collect(value: unknown, out: string[]): void {
-  if (typeof value === 'string') out.push(value)
-  else if (typeof value === 'number') out.push(String(value))
-  else if (Array.isArray(value)) {
-    for (const item of value) {
-      if (typeof item === 'string') out.push(item)
-      else if (typeof item === 'number') out.push(String(item))
-    }
-  }
-}
-
 /**
  * Returns every value of header `name`, one per header line where the source keeps lines apart
  * (arrays); `[]` when it is absent. Never throws: a throwing getter reads as no header.
@@ -37,17 +26,20 @@ function collect(value: unknown, out: string[]): void {
  */
 export function readHeaderValues(headers: HeadersLike, name: string): string[] {
   const out: string[] = []
-  try {
-    if (typeof headers !== 'object' || headers === null) return out
-    const get = (headers as { get?: unknown }).get
-    if (typeof get === 'function') {
-      collect(get.call(headers, name), out)
-      return out
+  // Strings and numbers count; an array holds one value per header line; anything else is absent.
+  const collect = (value: unknown) => {
+    for (const item of Array.isArray(value) ? value : [value]) {
+      if (typeof item === 'string' || typeof item === 'number') out.push(`${item}`)
     }
-    const lower = name.toLowerCase()
-    for (const key of Object.keys(headers)) {
-      if (key.length === lower.length && key.toLowerCase() === lower) {
-        collect((headers as Record<string, unknown>)[key], out)
+  }
+  try {
+    const get = (headers as { get?: unknown } | null)?.get
+    if (typeof get === 'function') {
+      collect(get.call(headers, name))
+    } else {
+      const lower = name.toLowerCase()
+      for (const key of Object.keys(headers ?? {})) {
+        if (key.toLowerCase() === lower) collect((headers as Record<string, unknown>)[key])
       }
     }
   } catch {

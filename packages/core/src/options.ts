@@ -23,7 +23,7 @@ export interface CaeLogger {
 }
 
 /** Default of {@link CaeOptions.maxReplayBodyBytes}: 1 MiB. */
-export const DEFAULT_MAX_REPLAY_BODY_BYTES = 1024 * 1024
+export const DEFAULT_MAX_REPLAY_BODY_BYTES = 1_048_576 // a literal, which bundlers can drop
 
 /** How cae-kit protects requests: which resources, which token provider, what to report. */
 export interface CaeOptions {
@@ -69,36 +69,32 @@ export interface ResolvedOptions {
  * @throws CaeOptionsError (`ERR_CAE_INVALID_OPTIONS`) naming the first wrong option.
  */
 export function resolveOptions(options: CaeOptions): ResolvedOptions {
-  if (typeof options !== 'object' || options === null) {
-    throw new CaeOptionsError('options must be an object with "tokenProvider" and "resources"')
+  const { tokenProvider, resources, strict, onEvent, logger, maxReplayBodyBytes } = options ?? {}
+  const fail = (name: string, what: string) => {
+    throw new CaeOptionsError(`"${name}" must be ${what}`)
   }
-  const { tokenProvider, strict, onEvent, logger, maxReplayBodyBytes } = options
-  if (
-    typeof tokenProvider !== 'object' ||
-    tokenProvider === null ||
-    typeof tokenProvider.getToken !== 'function'
-  ) {
-    throw new CaeOptionsError('"tokenProvider" must be an object with a getToken() method')
+  if (typeof tokenProvider?.getToken !== 'function') {
+    fail('tokenProvider', 'an object with a getToken() method')
   }
-  if (strict !== undefined && typeof strict !== 'boolean') {
-    throw new CaeOptionsError('"strict" must be a boolean')
-  }
-  if (onEvent !== undefined && typeof onEvent !== 'function') {
-    throw new CaeOptionsError('"onEvent" must be a function')
-  }
-  if (logger !== undefined && (typeof logger !== 'object' || logger === null)) {
-    throw new CaeOptionsError('"logger" must be a console-like object')
+  // Optional options: absent, or of the one type they take.
+  for (const [name, value, type] of [
+    ['strict', strict, 'boolean'],
+    ['onEvent', onEvent, 'function'],
+    ['logger', logger, 'object'],
+  ] as const) {
+    if (value !== undefined && (typeof value !== type || value === null))
+      fail(name, `of type ${type}`)
   }
   if (
     maxReplayBodyBytes !== undefined &&
-    (!Number.isSafeInteger(maxReplayBodyBytes) || maxReplayBodyBytes < 0)
+    !(Number.isSafeInteger(maxReplayBodyBytes) && maxReplayBodyBytes >= 0)
   ) {
-    throw new CaeOptionsError('"maxReplayBodyBytes" must be a non-negative integer')
+    fail('maxReplayBodyBytes', 'a non-negative integer')
   }
   return {
     tokenProvider,
-    resources: resolveResources(options.resources),
-    strict: strict ?? false,
+    resources: resolveResources(resources),
+    strict: !!strict,
     onEvent,
     logger,
     maxReplayBodyBytes: maxReplayBodyBytes ?? DEFAULT_MAX_REPLAY_BODY_BYTES,

@@ -4,9 +4,9 @@
  * @module
  */
 
-import { type Challenge, type ParseWwwAuthenticateOptions, parseWwwAuthenticate } from './challenge'
+import type { Challenge, ParseWwwAuthenticateOptions } from './challenge'
 import type { ResponseLike } from './claims'
-import { readHeaderValues } from './headers'
+import { bearerChallenges } from './internal/bearer'
 
 /** A step-up challenge found by {@link getStepUpChallenge}. */
 export type StepUpChallenge = {
@@ -24,16 +24,6 @@ export type StepUpChallenge = {
 
 /** Options of {@link getStepUpChallenge}. */
 export type GetStepUpChallengeOptions = ParseWwwAuthenticateOptions
-
-/** `max_age` as a number when it is a non-negative integer written in decimal digits only. */
-function parseMaxAge(value: string | undefined): number | undefined {
-  if (value === undefined || value.length === 0 || value.length > 15) return undefined
-  for (let i = 0; i < value.length; i++) {
-    const c = value.charCodeAt(i)
-    if (c < 0x30 || c > 0x39) return undefined
-  }
-  return Number(value)
-}
 
 /**
  * Finds an RFC 9470 step-up challenge in a response: status 401 and a Bearer challenge, in any
@@ -57,21 +47,16 @@ export function getStepUpChallenge(
   response: ResponseLike,
   options?: GetStepUpChallengeOptions,
 ): StepUpChallenge | undefined {
-  if (response?.status !== 401) return undefined
-  for (const header of readHeaderValues(response.headers, 'www-authenticate')) {
-    for (const challenge of parseWwwAuthenticate(header, options)) {
-      const { params } = challenge
-      if (challenge.scheme !== 'bearer' || params.error !== 'insufficient_user_authentication') {
-        continue
-      }
-      const result: StepUpChallenge = { error: 'insufficient_user_authentication', challenge }
-      if (params.error_description !== undefined) result.errorDescription = params.error_description
-      const acrValues = params.acr_values?.split(' ').filter((acr) => acr !== '')
-      if (acrValues !== undefined && acrValues.length > 0) result.acrValues = acrValues
-      const maxAge = parseMaxAge(params.max_age)
-      if (maxAge !== undefined) result.maxAge = maxAge
-      return result
-    }
-  }
-  return undefined
+  const challenge = bearerChallenges(response, options).find(
+    ({ params }) => params.error === 'insufficient_user_authentication',
+  )
+  if (!challenge) return undefined
+  const { error_description: errorDescription, acr_values, max_age } = challenge.params
+  const found: StepUpChallenge = { error: 'insufficient_user_authentication', challenge }
+  if (errorDescription !== undefined) found.errorDescription = errorDescription
+  const acrValues = acr_values?.split(' ').filter((acr) => acr)
+  if (acrValues?.length) found.acrValues = acrValues
+  // Plain decimal digits only, at most 15 so the number is exact; anything else is ignored.
+  if (max_age && /^\d{1,15}$/.test(max_age)) found.maxAge = Number(max_age)
+  return found
 }

@@ -1,111 +1,114 @@
 /**
- * One protected request going through the engine. An internal class rather than a factory of
- * closures: the hot path creates one per request, and a class instance is one allocation where
- * closures were eight. The header a request was sent with is a `#private` field, so it never
- * shows in `JSON.stringify`, axios' `toJSON` or `util.inspect` of an adapter's state.
+ * The engine's implementation: one exchange object per protected request. The class is created
+ * once per engine, so its methods reach the engine's token cache, single-flight group, provider
+ * and listeners through the closure (no context object, no per-request closures). A class
+ * instance is one allocation on the hot path, and the header a request was sent with is a
+ * `#private` field, so it never shows in `JSON.stringify`, axios' `toJSON` or `util.inspect`.
  *
  * @module
  */
 
 import { getClaimsChallenge, type ResponseLike } from '../claims'
 import type { AnswerOptions, CaeExchange, DescribeRequest, DetectedChallenge } from '../engine'
-import { BodyNotReplayableError, type CaeError, isCaeError, TokenAcquisitionError } from '../errors'
+import { BodyNotReplayableError, isCaeError, TokenAcquisitionError } from '../errors'
 import type { CaeEvent } from '../events'
-import type { CaeLogger } from '../options'
-import type { PendingRequest, StepUpRequest } from '../provider'
+import type { ResolvedOptions } from '../options'
+import type { PendingRequest, TokenRequest } from '../provider'
 import { getStepUpChallenge } from '../step-up'
 import { describeRequest } from './pending-request'
 import { parseRequestUrl, type ResolvedResource, resourceContains } from './resources'
-import type { TokenCache } from './token-cache'
+import { createSingleFlight } from './single-flight'
+import { createTokenCache } from './token-cache'
 
-/** A waiter's description, bound to its method and URL. */
-export type Describe = () => PendingRequest
+/** What a waiter contributes to a flight: its description, bound to its method and URL. */
+type Describe = () => PendingRequest
 
-/** What every exchange of one engine shares. */
-export interface EngineContext {
-  readonly cache: TokenCache
-  readonly strict: boolean
-  readonly logger: CaeLogger | undefined
-  /** Whether anyone receives events; if not, requests skip reading the clock. */
-  readonly timed: boolean
-  emit(event: CaeEvent): void
-  /** Tells whether a provider call for this scopes + challenge key is in progress. */
-  inFlight(resource: ResolvedResource, challengeKey: string): boolean
-  /** One provider call per scopes + challenge key; resolves with the new Authorization value. */
-  acquire(
-    resource: ResolvedResource,
-    challenge: DetectedChallenge | undefined,
-    reason: 'initial' | 'expired' | 'challenge',
-    origin: { url: string; method: string },
-    waiter: { signal: AbortSignal | undefined; context: Describe | undefined },
-  ): Promise<string>
-}
+/** What each kind of event adds to the fields every event of a request carries. */
+type EventFields = CaeEvent extends infer E
+  ? E extends CaeEvent
+    ? Omit<E, 'url' | 'method' | 'scopes' | 'claims' | 'stepUp' | 'at' | 'durationMs'>
+    : never
+  : never
 
-export const clock: () => number =
-  typeof performance === 'object' && typeof performance.now === 'function'
-    ? () => performance.now()
-    : Date.now
+/** The constructor `createCaeEngine` calls per protected request. */
+export type ExchangeClass = new (
+  resource: ResolvedResource,
+  url: string,
+  method: string,
+  signal: AbortSignal | undefined,
+) => CaeExchange
+
+const clock = (): number => globalThis.performance?.now() ?? Date.now()
 
 /** URL for logs and messages: origin and path, never the query (which may carry secrets). */
-export function safeUrl(url: string): string {
+function safeUrl(url: string): string {
   const parsed = parseRequestUrl(url)
-  return parsed === undefined ? '(invalid url)' : parsed.origin + parsed.pathname
+  return parsed ? parsed.origin + parsed.pathname : ''
 }
 
+/** The challenge to answer in a 401: a CAE claims challenge first, else an RFC 9470 step-up. */
 function detectChallenge(response: ResponseLike, strict: boolean): DetectedChallenge | undefined {
-  const claims = getClaimsChallenge(response, { strict })
-  if (claims !== undefined) {
-    return { kind: 'claims', error: claims.error, claims: claims.claims, key: `c ${claims.claims}` }
+  const found = getClaimsChallenge(response, { strict })
+  if (found) {
+    return { kind: 'claims', error: found.error, claims: found.claims, key: `c${found.claims}` }
   }
   const stepUp = getStepUpChallenge(response)
-  if (stepUp === undefined) return undefined
-  const request: StepUpRequest = {}
-  if (stepUp.acrValues !== undefined) request.acrValues = stepUp.acrValues
-  if (stepUp.maxAge !== undefined) request.maxAge = stepUp.maxAge
-  const key = `s ${(stepUp.acrValues ?? []).join(' ')}|${stepUp.maxAge ?? ''}`
-  return { kind: 'step-up', error: stepUp.error, stepUp: request, key }
+  if (!stepUp) return undefined
+  // What remains once the rest is taken out is the step-up request: acrValues and maxAge, each
+  // only when present, in a fixed order, so equal requirements give equal keys.
+  const { error, errorDescription: _, challenge: __, ...request } = stepUp
+  return { kind: 'step-up', error, stepUp: request, key: `s${JSON.stringify(request)}` }
 }
 
-export class Exchange implements CaeExchange {
-  readonly scopes: readonly string[]
-  readonly #context: EngineContext
-  readonly #resource: ResolvedResource
-  readonly #url: string
-  readonly #method: string
-  readonly #signal: AbortSignal | undefined
-  readonly #startedAt: number
-  /** The Authorization value this request was last sent with: the stale-token check uses it. */
-  #sent: string | undefined
+/**
+ * Creates the exchange class of one engine, with its own token cache and single-flight group.
+ *
+ * Invariants: a challenge is answered at most once per exchange (adapters call `answer` once,
+ * then send the replay outside the engine); a provider call is shared by every request waiting
+ * for the same scopes and challenge key; a failure is never cached.
+ */
+export function createExchangeClass(options: ResolvedOptions): ExchangeClass {
+  const { tokenProvider, strict, onEvent, logger } = options
+  const cache = createTokenCache()
+  const flights = createSingleFlight<string, Describe | undefined>()
+  const flightKey = (resource: ResolvedResource, challengeKey: string) =>
+    `${resource.scopesKey}\n${challengeKey}`
 
-  constructor(
-    context: EngineContext,
-    resource: ResolvedResource,
-    url: string,
-    method: string,
-    signal: AbortSignal | undefined,
-  ) {
-    this.scopes = resource.scopes
-    this.#context = context
-    this.#resource = resource
-    this.#url = url
-    this.#method = method
-    this.#signal = signal
-    this.#startedAt = context.timed ? clock() : 0
-  }
+  return class Exchange implements CaeExchange {
+    readonly scopes: readonly string[]
+    readonly #resource: ResolvedResource
+    readonly #url: string
+    readonly #method: string
+    readonly #signal: AbortSignal | undefined
+    /** When the request started; read only when someone listens to events (the hot path skips it). */
+    readonly #startedAt: number
+    /** The Authorization value this request was last sent with: the stale-token check uses it. */
+    #sent: string | undefined
 
-  authorize(describe?: DescribeRequest): string | Promise<string> {
-    const { cache } = this.#context
-    const { scopesKey } = this.#resource
-    const cached = cache.fresh(scopesKey, Date.now())
-    if (cached !== undefined) {
-      this.#sent = cached.authorization
-      return this.#sent
+    constructor(
+      resource: ResolvedResource,
+      url: string,
+      method: string,
+      signal: AbortSignal | undefined,
+    ) {
+      this.scopes = resource.scopes
+      this.#resource = resource
+      this.#url = url
+      this.#method = method
+      this.#signal = signal
+      this.#startedAt = onEvent ? clock() : 0
     }
-    const reason = cache.current(scopesKey) === undefined ? 'initial' : 'expired'
-    const waiter = { signal: this.#signal, context: this.#bind(describe) }
-    return this.#context
-      .acquire(this.#resource, undefined, reason, { url: this.#url, method: this.#method }, waiter)
-      .then(
+
+    authorize(describe?: DescribeRequest): string | Promise<string> {
+      const { scopesKey } = this.#resource
+      const cached = cache.fresh(scopesKey, Date.now())
+      // A fresh token is returned synchronously: no promise on the hot path.
+      if (cached) {
+        this.#sent = cached.authorization
+        return this.#sent
+      }
+      const reason = cache.current(scopesKey) ? 'expired' : 'initial'
+      return this.#acquire(undefined, reason, describe).then(
         (authorization) => {
           this.#sent = authorization
           return authorization
@@ -114,135 +117,167 @@ export class Exchange implements CaeExchange {
           throw this.#fail(error, undefined, {})
         },
       )
-  }
-
-  detect(response: ResponseLike, finalUrl?: string): DetectedChallenge | undefined {
-    if (response.status !== 401) return undefined
-    if (finalUrl !== undefined && finalUrl !== '' && !this.covers(finalUrl)) {
-      this.#context.logger?.debug?.(
-        `cae: challenge from outside the resource ignored: ${safeUrl(finalUrl)}`,
-      )
-      return undefined
     }
-    return detectChallenge(response, this.#context.strict)
-  }
 
-  covers(url: string): boolean {
-    const parsed = parseRequestUrl(url)
-    return parsed !== undefined && resourceContains(this.#resource, parsed)
-  }
+    detect(response: ResponseLike, finalUrl?: string): DetectedChallenge | undefined {
+      if (response.status !== 401) return undefined
+      if (finalUrl && !this.covers(finalUrl)) {
+        logger?.debug?.(`cae: challenge from outside the resource ignored: ${safeUrl(finalUrl)}`)
+        return undefined
+      }
+      return detectChallenge(response, strict)
+    }
 
-  async answer(challenge: DetectedChallenge, options: AnswerOptions): Promise<string> {
-    const context = this.#context
-    const resource = this.#resource
-    const challengedAt = clock()
-    const status = (options.response as { status?: unknown } | undefined)?.status
-    context.emit({
-      ...this.#event(challenge, challengedAt - this.#startedAt),
-      type: 'challenge',
-      status: typeof status === 'number' ? status : 401,
-      error: challenge.error,
-    })
-    context.logger?.debug?.(
-      `cae: ${challenge.kind} challenge (${challenge.error}) on ${this.#method} ${safeUrl(this.#url)}`,
-    )
-    const current = context.cache.current(resource.scopesKey)
-    let authorization: string
-    let reused = false
-    if (
-      !context.inFlight(resource, challenge.key) &&
-      current !== undefined &&
-      current.challengeKey === challenge.key &&
-      this.#sent !== undefined &&
-      current.authorization !== this.#sent
-    ) {
-      // Sent with an older token; the current one already answers this very challenge.
-      authorization = current.authorization
-      reused = true
-    } else {
-      const origin = { url: this.#url, method: this.#method }
-      const waiter = { signal: this.#signal, context: this.#bind(options.describe) }
+    covers(url: string): boolean {
+      const parsed = parseRequestUrl(url)
+      return !!parsed && resourceContains(this.#resource, parsed)
+    }
+
+    async answer(challenge: DetectedChallenge, options: AnswerOptions): Promise<string> {
+      const resource = this.#resource
+      const challengedAt = clock()
+      // A challenge is only ever detected in a 401 (see `detect`).
+      this.#report(challenge, challengedAt - this.#startedAt, {
+        type: 'challenge',
+        status: 401,
+        error: challenge.error,
+      })
+      const current = cache.current(resource.scopesKey)
+      // Sent with an older token while the current one already answers this very challenge:
+      // replay with the current one, without asking the provider again.
+      const reused =
+        !flights.has(flightKey(resource, challenge.key)) &&
+        current?.challengeKey === challenge.key &&
+        this.#sent !== undefined &&
+        current.authorization !== this.#sent
+      let authorization: string
       try {
-        authorization = await context.acquire(resource, challenge, 'challenge', origin, waiter)
+        authorization = reused
+          ? current.authorization
+          : await this.#acquire(challenge, 'challenge', options.describe)
       } catch (error) {
         throw this.#fail(error, challenge, options)
       }
+      // Answered first, so the next request carries a good token; only then rejected.
+      if (options.replayable === false) {
+        const cause = new BodyNotReplayableError(
+          `request body cannot be replayed: ${this.#where()}`,
+          {
+            claims: challenge.claims,
+            scopes: resource.scopes,
+            response: options.response,
+            request: options.request,
+          },
+        )
+        throw this.#fail(cause, challenge, options)
+      }
+      this.#sent = authorization
+      this.#report(challenge, clock() - challengedAt, { type: 'replay', reused })
+      return authorization
     }
-    if (options.replayable === false) {
-      const message = `request body cannot be replayed: ${this.#method} ${safeUrl(this.#url)}`
-      throw this.#fail(
-        new BodyNotReplayableError(message, {
-          claims: challenge.claims,
-          scopes: resource.scopes,
-          response: options.response,
-          request: options.request,
-        }),
-        challenge,
-        options,
-      )
+
+    unsatisfied(challenge: DetectedChallenge, response: { status: number }): void {
+      this.#report(challenge, clock() - this.#startedAt, {
+        type: 'challenge-unsatisfied',
+        status: response.status,
+      })
     }
-    this.#sent = authorization
-    context.logger?.debug?.(`cae: replaying ${this.#method} ${safeUrl(this.#url)}`)
-    context.emit({ ...this.#event(challenge, clock() - challengedAt), type: 'replay', reused })
-    return authorization
-  }
 
-  unsatisfied(challenge: DetectedChallenge, response: { status: number }): void {
-    this.#context.logger?.warn?.(
-      `cae: challenge repeated after replay: ${this.#method} ${safeUrl(this.#url)}`,
-    )
-    this.#context.emit({
-      ...this.#event(challenge, clock() - this.#startedAt),
-      type: 'challenge-unsatisfied',
-      status: response.status,
-    })
-  }
-
-  /** The fields every event of this request carries. */
-  #event(challenge: DetectedChallenge | undefined, durationMs: number) {
-    return {
-      url: this.#url,
-      method: this.#method,
-      scopes: this.#resource.scopes,
-      claims: challenge?.claims,
-      stepUp: challenge?.stepUp,
-      at: Date.now(),
-      durationMs,
-    }
-  }
-
-  #bind(describe: DescribeRequest | undefined): Describe | undefined {
-    if (describe === undefined) return undefined
-    return () => {
-      const { headers, body, url } = describe()
-      return describeRequest(this.#method, url ?? this.#url, headers, body)
-    }
-  }
-
-  /** Turns a failure into what the request rejects with, and reports it. */
-  #fail(
-    error: unknown,
-    challenge: DetectedChallenge | undefined,
-    context: { response?: unknown; request?: unknown },
-  ): unknown {
-    // An abort is the caller's decision: reject with its reason, like fetch, and report nothing.
-    if (this.#signal?.aborted && error === this.#signal.reason) return error
-    const where = `${this.#method} ${safeUrl(this.#url)}`
-    const failure: CaeError = isCaeError(error)
-      ? error
-      : new TokenAcquisitionError(`token acquisition failed: ${where}`, {
-          cause: error,
-          claims: challenge?.claims,
-          scopes: this.#resource.scopes,
-          response: context.response,
-          request: context.request,
+    /** One provider call per scopes + challenge key; the token is cached before waiters resume. */
+    #acquire(
+      challenge: DetectedChallenge | undefined,
+      reason: 'initial' | 'expired' | 'challenge',
+      describe: DescribeRequest | undefined,
+    ): Promise<string> {
+      const resource = this.#resource
+      const challengeKey = challenge?.key ?? ''
+      const context =
+        describe &&
+        (() => {
+          const { headers, body, url } = describe()
+          return describeRequest(this.#method, url ?? this.#url, headers, body)
         })
-    this.#context.logger?.error?.(`cae: ${failure.code} on ${where}: ${failure.message}`)
-    this.#context.emit({
-      ...this.#event(challenge, clock() - this.#startedAt),
-      type: 'error',
-      error: failure,
-    })
-    return failure
+      const start = async (signal: AbortSignal, live: () => (Describe | undefined)[]) => {
+        const request: TokenRequest = {
+          scopes: [...resource.scopes],
+          signal,
+          pendingRequests: async () => live().flatMap((waiter) => (waiter ? [waiter()] : [])),
+        }
+        if (challenge?.claims !== undefined) request.claims = challenge.claims
+        if (challenge?.stepUp !== undefined) request.stepUp = challenge.stepUp
+        const started = clock()
+        const token = await tokenProvider.getToken(request)
+        if (typeof token?.token !== 'string' || !token.token) {
+          throw new TypeError('token provider resolved without a token')
+        }
+        const at = Date.now()
+        const entry = cache.store(resource.scopesKey, token, challengeKey, at)
+        if (entry.refreshAt <= at) {
+          logger?.warn?.('cae: token provider returned an expired token (expiresOn is epoch ms)')
+        }
+        this.#report(challenge, clock() - started, {
+          type: 'token',
+          reason,
+          expiresOn: entry.expiresOn,
+        })
+        return entry.authorization
+      }
+      return flights.run(flightKey(resource, challengeKey), start, {
+        signal: this.#signal,
+        context,
+      })
+    }
+
+    /** Turns a failure into what the request rejects with, and reports it. */
+    #fail(
+      error: unknown,
+      challenge: DetectedChallenge | undefined,
+      context: { response?: unknown; request?: unknown },
+    ): unknown {
+      // An abort is the caller's decision: reject with its reason, like fetch, and report nothing.
+      if (this.#signal?.aborted && error === this.#signal.reason) return error
+      const failure = isCaeError(error)
+        ? error
+        : new TokenAcquisitionError(`token acquisition failed: ${this.#where()}`, {
+            cause: error,
+            claims: challenge?.claims,
+            scopes: this.#resource.scopes,
+            response: context.response,
+            request: context.request,
+          })
+      this.#report(challenge, clock() - this.#startedAt, { type: 'error', error: failure })
+      return failure
+    }
+
+    /** Method and URL for logs and messages, without the query. */
+    #where(): string {
+      return `${this.#method} ${safeUrl(this.#url)}`
+    }
+
+    /**
+     * Logs an event and hands it to `onEvent`. Every event carries the request, its scopes and
+     * challenge; the log line says what happened where, never a token or a query string.
+     */
+    #report(challenge: DetectedChallenge | undefined, durationMs: number, fields: EventFields) {
+      const event = {
+        url: this.#url,
+        method: this.#method,
+        scopes: this.#resource.scopes,
+        claims: challenge?.claims,
+        stepUp: challenge?.stepUp,
+        at: Date.now(),
+        durationMs,
+        ...fields,
+      } as CaeEvent
+      const { type } = event
+      const level = type === 'error' ? 'error' : type === 'challenge-unsatisfied' ? 'warn' : 'debug'
+      logger?.[level]?.(`cae: ${type === 'error' ? event.error.code : type} on ${this.#where()}`)
+      try {
+        onEvent?.(event)
+      } catch (error) {
+        // A listener is diagnostics: its failure must never change what the request resolves to.
+        logger?.warn?.(`cae: onEvent listener threw: ${error}`)
+      }
+    }
   }
 }

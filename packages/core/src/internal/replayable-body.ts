@@ -24,81 +24,68 @@ export interface ReplayableBody {
   contentType?: string | undefined
 }
 
-type Next = () => Promise<{ done?: boolean | undefined; value?: unknown }>
-
-const encoder = new TextEncoder()
+const encoder = /* @__PURE__ */ new TextEncoder()
 
 function toBytes(chunk: unknown): Uint8Array {
-  if (chunk instanceof Uint8Array) return chunk
   if (typeof chunk === 'string') return encoder.encode(chunk)
   if (chunk instanceof ArrayBuffer) return new Uint8Array(chunk)
-  if (ArrayBuffer.isView(chunk))
+  if (ArrayBuffer.isView(chunk)) {
     return new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength)
+  }
   throw new TypeError('request body stream yielded a chunk that is not bytes or text')
 }
 
-/** Joins chunks into one exactly sized array (its `buffer` holds nothing else). */
-export function concatBytes(chunks: readonly Uint8Array[], size: number): Uint8Array {
-  const out = new Uint8Array(size)
-  let offset = 0
-  for (const chunk of chunks) {
-    out.set(chunk, offset)
-    offset += chunk.byteLength
+/** The one reading interface of a web stream's reader and an async iterator. */
+interface Source {
+  next(): Promise<IteratorResult<unknown>>
+  cancel(reason: unknown): unknown
+}
+
+/** A source over a `ReadableStream` or an async iterable (a Node stream), or `undefined`. */
+function sourceOf(body: unknown): Source | undefined {
+  const stream = body as Partial<ReadableStream & AsyncIterable<unknown>> | null | undefined
+  if (typeof stream?.getReader === 'function') {
+    const reader = stream.getReader()
+    return { next: () => reader.read(), cancel: (reason) => reader.cancel(reason) }
   }
-  return out
+  const iterate = stream?.[Symbol.asyncIterator]
+  if (typeof iterate === 'function') {
+    const iterator = iterate.call(stream)
+    return { next: () => iterator.next(), cancel: (reason) => iterator.return?.(reason) }
+  }
+  return undefined
 }
 
-function isReadableStream(value: unknown): value is ReadableStream<unknown> {
-  return typeof (value as ReadableStream | null)?.getReader === 'function'
-}
-
-function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
-  return typeof (value as AsyncIterable<unknown> | null)?.[Symbol.asyncIterator] === 'function'
-}
-
-/** Tells whether `body` is read as it is sent (a stream), as opposed to re-readable values. */
-export function isStreamBody(body: unknown): boolean {
-  return (
-    typeof body === 'object' && body !== null && (isReadableStream(body) || isAsyncIterable(body))
-  )
-}
-
-/** The chunks already read, then the rest of the source, as one stream. */
-function resume(chunks: Uint8Array[], next: Next, cancel: (reason: unknown) => unknown) {
-  let index = 0
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      const buffered = chunks[index]
-      if (buffered !== undefined) {
-        chunks[index++] = new Uint8Array(0) // release what has been handed on
-        controller.enqueue(buffered)
-        return
-      }
-      const { done, value } = await next()
-      if (done) controller.close()
-      else controller.enqueue(toBytes(value))
-    },
-    async cancel(reason) {
-      await cancel(reason)
-    },
-  })
-}
-
-async function readBounded(
-  next: Next,
-  cancel: (reason: unknown) => unknown,
-  maxBytes: number,
-): Promise<ReplayableBody> {
+/**
+ * Reads `source` up to `maxBytes`. Within the limit its bytes come back, replayable; past it, a
+ * stream of what was read followed by the rest, not replayable. Nothing is lost either way.
+ */
+async function readBounded(source: Source, maxBytes: number): Promise<ReplayableBody> {
   const chunks: Uint8Array[] = []
   let size = 0
   for (;;) {
-    const { done, value } = await next()
-    if (done) return { body: concatBytes(chunks, size), replayable: true, streaming: false }
+    const { done, value } = await source.next()
+    if (done) {
+      // A Blob joins the chunks into one exactly sized buffer (its `buffer` holds nothing else).
+      const body = new Uint8Array(await new Blob(chunks as BlobPart[]).arrayBuffer())
+      return { body, replayable: true, streaming: false }
+    }
     const chunk = toBytes(value)
     chunks.push(chunk)
     size += chunk.byteLength
     if (size > maxBytes) {
-      return { body: resume(chunks, next, cancel), replayable: false, streaming: true }
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          for (const chunk of chunks) controller.enqueue(chunk)
+        },
+        async pull(controller) {
+          const next = await source.next()
+          if (next.done) controller.close()
+          else controller.enqueue(toBytes(next.value))
+        },
+        cancel: (reason) => source.cancel(reason) as Promise<void>,
+      })
+      return { body, replayable: false, streaming: true }
     }
   }
 }
@@ -130,24 +117,13 @@ export async function prepareReplayableBody(
   body: unknown,
   maxBytes: number,
 ): Promise<ReplayableBody> {
-  if (isReadableStream(body)) {
-    const reader = body.getReader()
-    return readBounded(
-      () => reader.read(),
-      (reason) => reader.cancel(reason),
-      maxBytes,
-    )
-  }
-  if (typeof body === 'object' && body !== null && isAsyncIterable(body)) {
-    const iterator = body[Symbol.asyncIterator]()
-    return readBounded(
-      () => iterator.next(),
-      (reason) => iterator.return?.(reason),
-      maxBytes,
-    )
-  }
-  if (typeof FormData === 'function' && body instanceof FormData) {
-    if (formDataSizeBound(body) > maxBytes) return { body, replayable: true, streaming: false }
+  const source = sourceOf(body)
+  if (source) return readBounded(source, maxBytes)
+  if (
+    typeof FormData === 'function' &&
+    body instanceof FormData &&
+    formDataSizeBound(body) <= maxBytes
+  ) {
     const serialised = new Response(body)
     const bytes = new Uint8Array(await serialised.arrayBuffer())
     const contentType = serialised.headers.get('content-type') ?? undefined

@@ -20,8 +20,6 @@ export interface CaeResource {
 
 /** A configured resource after validation. */
 export interface ResolvedResource {
-  /** The resource as configured (same object the caller passed). */
-  readonly resource: CaeResource
   /** Lowercased serialized origin, as `URL#origin` gives it. */
   readonly origin: string
   /** Path prefix without trailing slash; `''` for a whole origin. */
@@ -44,39 +42,36 @@ function invalid(message: string): CaeOptionsError {
 }
 
 function resolveOne(resource: unknown, index: number): ResolvedResource {
-  const where = `resources[${index}]`
-  if (typeof resource !== 'object' || resource === null)
-    throw invalid(`"${where}" must be an object`)
-  const { url, scopes } = resource as Partial<CaeResource>
-  if (typeof url !== 'string') throw invalid(`"${where}.url" must be a string`)
-  let parsed: URL
+  const where = `"resources[${index}]`
+  const { url, scopes } = (resource ?? {}) as Partial<CaeResource>
+  let parsed: URL | undefined
   try {
-    parsed = new URL(url)
-  } catch {
-    throw invalid(`"${where}.url" must be an absolute URL: ${url}`)
-  }
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
-    throw invalid(`"${where}.url" must use http or https: ${url}`)
-  }
+    parsed = new URL(url as string)
+  } catch {}
+  // A resource is an origin or an origin + path prefix: a query, fragment or credentials would
+  // never match anything the way a reader of the options expects.
   if (
-    parsed.search !== '' ||
-    parsed.hash !== '' ||
-    parsed.username !== '' ||
-    parsed.password !== ''
+    typeof url !== 'string' ||
+    !parsed ||
+    !/^https?:$/.test(parsed.protocol) ||
+    parsed.search ||
+    parsed.hash ||
+    parsed.username ||
+    parsed.password
   ) {
     throw invalid(
-      `"${where}.url" must be an origin or origin + path, without query, fragment or credentials: ${url}`,
+      `${where}.url" must be an absolute http(s) URL without query, fragment or credentials: ${url}`,
     )
   }
-  if (!Array.isArray(scopes) || scopes.length === 0) {
-    throw invalid(`"${where}.scopes" must be a non-empty array of strings`)
-  }
-  if (!scopes.every((scope) => typeof scope === 'string' && scope.trim() !== '')) {
-    throw invalid(`"${where}.scopes" must contain only non-empty strings`)
+  if (
+    !Array.isArray(scopes) ||
+    !scopes.length ||
+    !scopes.every((scope) => typeof scope === 'string' && scope.trim())
+  ) {
+    throw invalid(`${where}.scopes" must be a non-empty array of non-empty strings`)
   }
   const path = parsed.pathname.replace(/\/+$/, '')
   return {
-    resource: resource as CaeResource,
     origin: parsed.origin,
     path,
     scopes: Object.freeze([...scopes]),
@@ -97,24 +92,22 @@ export function resolveResources(resources: unknown): ResolvedResource[] {
   }
   const resolved = resources.map(resolveOne)
   const seen = new Set<string>()
-  for (const entry of resolved) {
-    const key = entry.origin + entry.path
-    if (seen.has(key)) throw invalid(`"resources" lists ${key} twice`)
-    seen.add(key)
+  for (const { prefix } of resolved) {
+    if (seen.has(prefix)) throw invalid(`"resources" lists ${prefix} twice`)
+    seen.add(prefix)
   }
   return resolved.sort((a, b) => b.path.length - a.path.length)
 }
 
+/** Whether `href` starts with `prefix` on a boundary: followed by `/`, `?`, `#` or nothing. */
+function startsAt(href: string, prefix: string): boolean {
+  // charAt past the end is '', which every string includes.
+  return href.startsWith(prefix) && '/?#'.includes(href.charAt(prefix.length))
+}
+
 /** Tells whether an already parsed URL lies inside `resource` (origin, then path-segment prefix). */
 export function resourceContains(resource: ResolvedResource, url: URL): boolean {
-  if (url.origin !== resource.origin) return false
-  const { path } = resource
-  if (path === '') return true
-  const pathname = url.pathname
-  return (
-    pathname.startsWith(path) &&
-    (pathname.length === path.length || pathname.charCodeAt(path.length) === 47) /* '/' */
-  )
+  return url.origin === resource.origin && startsAt(url.pathname, resource.path)
 }
 
 /**
@@ -124,69 +117,34 @@ export function resourceContains(resource: ResolvedResource, url: URL): boolean 
 export function parseRequestUrl(url: string | URL): URL | undefined {
   if (typeof url !== 'string') return url
   try {
-    return new URL(url, (globalThis as { location?: { href?: string } }).location?.href)
+    return new URL(url, globalThis.location?.href)
   } catch {
     return undefined
   }
 }
 
 /**
- * Whether the path part of `url` (up to `?` or `#`) is one the URL parser leaves as it is: no dot
- * segment (`/.`, `%2e`), no backslash, no whitespace or control character (which the parser
- * strips or rewrites).
+ * Matches what the URL parser may rewrite before `?` or `#`: a dot segment (`/.`, `%2e`), a
+ * backslash, whitespace or a control character. A lazy run that stops at `?` or `#`, trying the
+ * alternatives once per character: linear time.
  */
-function isPlainPath(url: string, from: number): boolean {
-  for (let i = from; i < url.length; i++) {
-    const c = url.charCodeAt(i)
-    if (c === 63 /* ? */ || c === 35 /* # */) return true
-    if (c <= 32 || c === 92 /* \ */ || c === 127) return false
-    if (c === 46 /* . */ && url.charCodeAt(i - 1) === 47 /* / */) return false
-    if (
-      c === 37 /* % */ &&
-      url.charCodeAt(i + 1) === 50 /* 2 */ &&
-      (url.charCodeAt(i + 2) | 32) === 101 /* e */
-    ) {
-      return false
-    }
-  }
-  return true
-}
+const REWRITTEN = /^[^?#]*?(?:\/\.|%2e|[\\\0- \x7f])/i
 
 /**
- * Fast path for the common case, an absolute URL already in canonical form: it starts with a
- * resource's `origin + path`, followed by `/`, `?`, `#` or nothing, and its path holds nothing the
- * parser would rewrite. Anything else (other case, default port, dot segments, other origins)
- * goes through the URL parser, which decides.
+ * Returns the most specific configured resource containing `url`, or `undefined`.
+ *
+ * Fast path for the common case, an absolute URL string already in canonical form: it starts with
+ * a resource's `origin + path` on a boundary, and holds nothing the parser would rewrite, so no
+ * `new URL()` is needed. Anything else (other case, default port, dot segments, relative URLs,
+ * other origins) goes through the URL parser, which decides.
  */
-function findCanonical(
-  resources: readonly ResolvedResource[],
-  url: string,
-): ResolvedResource | undefined {
-  for (const resource of resources) {
-    const { prefix } = resource
-    if (!url.startsWith(prefix)) continue
-    const next = url.charCodeAt(prefix.length)
-    if (next !== 47 && next !== 63 && next !== 35 && !Number.isNaN(next)) continue
-    // The origin part is the resource's own canonical origin; only the path can still differ,
-    // and when it might, the parser decides.
-    return isPlainPath(url, resource.origin.length) ? resource : undefined
-  }
-  return undefined
-}
-
-/** Returns the most specific configured resource containing `url`, or `undefined`. */
 export function findResource(
   resources: readonly ResolvedResource[],
   url: string | URL,
 ): ResolvedResource | undefined {
-  if (typeof url === 'string') {
-    const found = findCanonical(resources, url)
-    if (found !== undefined) return found
+  if (typeof url === 'string' && !REWRITTEN.test(url)) {
+    for (const resource of resources) if (startsAt(url, resource.prefix)) return resource
   }
   const parsed = parseRequestUrl(url)
-  if (parsed === undefined) return undefined
-  for (const resource of resources) {
-    if (resourceContains(resource, parsed)) return resource
-  }
-  return undefined
+  return parsed && resources.find((resource) => resourceContains(resource, parsed))
 }

@@ -42,18 +42,9 @@ interface Flight<T, C> {
  */
 export function createSingleFlight<T, C>(): SingleFlight<T, C> {
   const flights = new Map<string, Flight<T, C>>()
-
-  /** Starts the call for a new flight whose first waiter is already listed. */
-  function launch(key: string, flight: Flight<T, C>, begin: FlightStart<T, C>): void {
-    const { controller, live } = flight
-    flight.promise = (async () => begin(controller.signal, () => [...live].map((w) => w.context)))()
-    flight.promise
-      .finally(() => {
-        if (flights.get(key) === flight) flights.delete(key)
-      })
-      .catch(() => {
-        // Waiters observe the rejection themselves; this chain only clears the entry.
-      })
+  /** Removes the entry for `key` if it is still `flight` (a later flight may have replaced it). */
+  const forget = (key: string, flight: Flight<T, C>) => {
+    if (flights.get(key) === flight) flights.delete(key)
   }
 
   return {
@@ -62,38 +53,38 @@ export function createSingleFlight<T, C>(): SingleFlight<T, C> {
       const { signal } = waiter
       if (signal?.aborted) return Promise.reject(signal.reason)
       let flight = flights.get(key)
-      if (flight === undefined) {
-        flight = { controller: new AbortController(), live: new Set([waiter]) } as Flight<T, C>
-        flights.set(key, flight)
-        launch(key, flight, begin)
-      } else {
+      if (flight) {
         flight.live.add(waiter)
+      } else {
+        const live = new Set([waiter])
+        const controller = new AbortController()
+        const current = { live, controller } as Flight<T, C>
+        // Listed before the call starts, so a provider that re-enters with the same key joins it.
+        flights.set(key, current)
+        current.promise = (async () =>
+          begin(controller.signal, () => [...live].map((w) => w.context)))()
+        // Waiters observe the outcome themselves; this chain only clears the entry.
+        current.promise.finally(() => forget(key, current)).catch(() => {})
+        flight = current
       }
-      if (signal === undefined) {
-        return flight.promise.finally(() => flight.live.delete(waiter))
-      }
+      const { live, controller, promise } = flight
       return new Promise<T>((resolve, reject) => {
         const onAbort = () => {
-          flight.live.delete(waiter)
-          reject(signal.reason)
-          if (flight.live.size === 0) {
-            if (flights.get(key) === flight) flights.delete(key)
-            flight.controller.abort(signal.reason)
+          live.delete(waiter)
+          reject(signal?.reason)
+          if (!live.size) {
+            forget(key, flight)
+            controller.abort(signal?.reason)
           }
         }
-        signal.addEventListener('abort', onAbort, { once: true })
-        flight.promise.then(
-          (value) => {
-            signal.removeEventListener('abort', onAbort)
-            flight.live.delete(waiter)
-            resolve(value)
-          },
-          (error: unknown) => {
-            signal.removeEventListener('abort', onAbort)
-            flight.live.delete(waiter)
-            reject(error)
-          },
-        )
+        const settle = (done: (value: never) => void) => (value: unknown) => {
+          signal?.removeEventListener('abort', onAbort)
+          live.delete(waiter)
+          done(value as never)
+        }
+        // A waiter without a signal never leaves before the call settles.
+        signal?.addEventListener('abort', onAbort, { once: true })
+        promise.then(settle(resolve), settle(reject))
       })
     },
   }
