@@ -5,10 +5,32 @@ import {
   CryptoProvider,
   PublicClientApplication,
 } from '@azure/msal-node'
-import type { RunningEmulator } from '@cae-kit/emulator'
+import { type RunningEmulator, startEmulator } from '@cae-kit/emulator'
+import { afterAll, beforeAll, beforeEach } from 'vitest'
 
 /** Loopback redirect URI: the emulator accepts any `http://localhost:<port>/...` for every client. */
 export const REDIRECT_URI = 'http://localhost:3000/auth/callback'
+
+/**
+ * Starts one HTTPS emulator for the test file, resets it (seeds, logs, faults) before each test and
+ * closes it after the last. Returns a getter: the emulator exists only once `beforeAll` ran.
+ */
+export function useEmulator(): () => RunningEmulator {
+  let idp: RunningEmulator | undefined
+  beforeAll(async () => {
+    idp = await startEmulator({ port: 0 })
+  })
+  afterAll(async () => {
+    await idp?.close()
+  })
+  beforeEach(() => {
+    idp?.admin.reset()
+  })
+  return () => {
+    if (idp === undefined) throw new Error('the emulator is not started yet: call it inside a test')
+    return idp
+  }
+}
 
 export const ALICE = { username: 'alice@contoso.test', password: 'alice-password' }
 

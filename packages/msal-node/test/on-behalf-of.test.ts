@@ -6,33 +6,21 @@ import {
   DEFAULT_MIDDLE_TIER_CLIENT_SECRET,
   DEFAULT_MIDDLE_TIER_SCOPE,
   DEFAULT_SPA_CLIENT_ID,
-  type RunningEmulator,
-  startEmulator,
 } from '@cae-kit/emulator'
-import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest'
+import { expect, it } from 'vitest'
 import { fromMsalNode, toClaimsChallengeResponse } from '../src/index'
-import { ALICE, confidentialApp, publicApp, rejectionOf, signIn } from './helpers'
+import { ALICE, confidentialApp, publicApp, rejectionOf, signIn, useEmulator } from './helpers'
 
 const MIDDLE_TIER = {
   clientId: DEFAULT_MIDDLE_TIER_CLIENT_ID,
   clientSecret: DEFAULT_MIDDLE_TIER_CLIENT_SECRET,
 }
-let idp: RunningEmulator
-
-beforeAll(async () => {
-  idp = await startEmulator({ port: 0 })
-})
-afterAll(async () => {
-  await idp.close()
-})
-beforeEach(() => {
-  idp.admin.reset()
-})
+const idp = useEmulator()
 
 /** Alice signs in to the client app, which gets a token for the middle tier. */
 async function userTokenForMiddleTier() {
-  const client = publicApp(idp, DEFAULT_SPA_CLIENT_ID)
-  const result = await signIn(idp, client, [DEFAULT_MIDDLE_TIER_SCOPE])
+  const client = publicApp(idp(), DEFAULT_SPA_CLIENT_ID)
+  const result = await signIn(idp(), client, [DEFAULT_MIDDLE_TIER_SCOPE])
   return { client, result, assertion: result.accessToken }
 }
 
@@ -42,23 +30,23 @@ async function userTokenForMiddleTier() {
  * sent up to the caller with toClaimsChallengeResponse.
  */
 function middleTier() {
-  const cca = confidentialApp(idp, MIDDLE_TIER)
+  const cca = confidentialApp(idp(), MIDDLE_TIER)
   const failures: unknown[] = []
   async function handle(request: Request): Promise<Response> {
     const assertion = request.headers.get('authorization')?.replace(/^Bearer /, '') ?? ''
     const downstream = createCaeFetch({
       tokenProvider: fromMsalNode(cca, { flow: 'onBehalfOf', assertion }),
-      resources: [{ url: idp.apiUrl, scopes: idp.apiScopes.delegated }],
-      fetch: idp.fetch,
+      resources: [{ url: idp().apiUrl, scopes: idp().apiScopes.delegated }],
+      fetch: idp().fetch,
     })
     try {
-      const response = await downstream(`${idp.apiUrl}${new URL(request.url).pathname}`)
+      const response = await downstream(`${idp().apiUrl}${new URL(request.url).pathname}`)
       return new Response(await response.text(), { status: response.status })
     } catch (error) {
       failures.push(error)
       const challenge = toClaimsChallengeResponse(error, {
         clientId: DEFAULT_MIDDLE_TIER_CLIENT_ID,
-        authorizationUri: `${idp.authority}/oauth2/v2.0/authorize`,
+        authorizationUri: `${idp().authority}/oauth2/v2.0/authorize`,
       })
       return challenge ? new Response(null, challenge) : new Response(null, { status: 403 })
     }
@@ -75,10 +63,10 @@ it('gets the downstream token on-behalf-of the caller and recovers from leaveTru
   const { assertion } = await userTokenForMiddleTier()
   const { handle } = middleTier()
   expect((await call(handle, assertion)).status).toBe(200)
-  const start = idp.admin.tokenRequests().length
-  idp.admin.leaveTrustedLocation()
+  const start = idp().admin.tokenRequests().length
+  idp().admin.leaveTrustedLocation()
   expect((await call(handle, assertion)).status).toBe(200)
-  expect(idp.admin.tokenRequests().slice(start)).toEqual([
+  expect(idp().admin.tokenRequests().slice(start)).toEqual([
     expect.objectContaining({
       grantType: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
       clientId: DEFAULT_MIDDLE_TIER_CLIENT_ID,
@@ -92,16 +80,16 @@ it('after revokeSessions rejects with ERR_CAE_INTERACTION_REQUIRED carrying the 
   const { assertion } = await userTokenForMiddleTier()
   const { handle, failures } = middleTier()
   expect((await call(handle, assertion)).status).toBe(200)
-  idp.admin.revokeSessions(ALICE.username)
+  idp().admin.revokeSessions(ALICE.username)
 
   const response = await call(handle, assertion)
-  const apiClaims = idp.admin.apiRequests().at(-1)?.claims
+  const apiClaims = idp().admin.apiRequests().at(-1)?.claims
   expect(apiClaims).toContain('nbf')
   const [error] = failures
   expect(error).toMatchObject({
     code: 'ERR_CAE_INTERACTION_REQUIRED',
     claims: apiClaims,
-    scopes: idp.apiScopes.delegated,
+    scopes: idp().apiScopes.delegated,
   })
   // msal-node: invalid_grant + bad_token → InteractionRequiredAuthError without claims.
   expect((error as Error).cause).toBeInstanceOf(InteractionRequiredAuthError)
@@ -112,14 +100,16 @@ it('after revokeSessions rejects with ERR_CAE_INTERACTION_REQUIRED carrying the 
   )
   expect(getClaimsChallenge(response)?.claims).toBe(apiClaims)
   // One OBO attempt for the challenge: nothing retried it.
-  const obo = idp.admin.tokenRequests().filter((r) => r.grantType.endsWith('jwt-bearer'))
+  const obo = idp()
+    .admin.tokenRequests()
+    .filter((r) => r.grantType.endsWith('jwt-bearer'))
   expect(obo.map((r) => r.ok)).toEqual([true, false])
 })
 
 it('sends the claims MSAL returns (step-up) up to the caller rather than the downstream ones', async () => {
   const { assertion } = await userTokenForMiddleTier()
   const { handle, failures } = middleTier()
-  idp.admin.requireAuthContext('/me', 'c1')
+  idp().admin.requireAuthContext('/me', 'c1')
   const response = await call(handle, assertion)
   expect(response.status).toBe(401)
   const [error] = failures
@@ -133,7 +123,7 @@ it('rejects with ERR_CAE_ACCESS_BLOCKED for a disabled user, which is not sent u
   const { assertion } = await userTokenForMiddleTier()
   const { handle, failures } = middleTier()
   expect((await call(handle, assertion)).status).toBe(200)
-  idp.admin.disableUser(ALICE.username)
+  idp().admin.disableUser(ALICE.username)
   const response = await call(handle, assertion)
   expect(failures[0]).toMatchObject({ code: 'ERR_CAE_ACCESS_BLOCKED' })
   expect(response.status).toBe(403)
@@ -150,10 +140,12 @@ it('lets the client answer the middle tier challenge: its silent renewal needs t
     fetch: (input, init) => handle(new Request(input, init)),
   })
   expect((await clientFetch('https://middle.test/me')).status).toBe(200)
-  idp.admin.revokeSessions(ALICE.username)
+  idp().admin.revokeSessions(ALICE.username)
   const error = await rejectionOf(clientFetch('https://middle.test/me'))
   expect(error).toMatchObject({ code: 'ERR_CAE_INTERACTION_REQUIRED' })
-  const refresh = idp.admin.tokenRequests().filter((r) => r.grantType === 'refresh_token')
+  const refresh = idp()
+    .admin.tokenRequests()
+    .filter((r) => r.grantType === 'refresh_token')
   expect(refresh).toEqual([
     expect.objectContaining({
       clientId: DEFAULT_SPA_CLIENT_ID,
