@@ -1,7 +1,7 @@
 // @vitest-environment node
 import { Readable } from 'node:stream'
 import { encodeClaims, type TokenProvider } from '@cae-kit/core'
-import axios, { isAxiosError } from 'axios'
+import axios, { type InternalAxiosRequestConfig, isAxiosError, isCancel } from 'axios'
 import { HttpResponse, http } from 'msw'
 import { setupServer } from 'msw/node'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
@@ -120,5 +120,40 @@ describe('attachCae', () => {
     expect(isAxiosError(error)).toBe(false)
     expect(error).toMatchObject({ code: 'ERR_CAE_BODY_NOT_REPLAYABLE' })
     expect(seen.map((s) => s.path)).toEqual(['/v1/me', '/v1/upload'])
+  })
+
+  it('authorizes and replays through asynchronous interceptors added before and after it', async () => {
+    const instance = axios.create()
+    const tag = (name: string) => async (config: InternalAxiosRequestConfig) => {
+      await new Promise((resolve) => setTimeout(resolve, 1))
+      config.headers.set(name, '1')
+      return config
+    }
+    instance.interceptors.request.use(tag('x-before'))
+    const provider = counting()
+    attachCae(instance, { tokenProvider: provider, resources })
+    instance.interceptors.request.use(tag('x-after'))
+    // The first token is not cached: it is acquired within the send, which is then challenged.
+    revoked.add('Bearer tok-1')
+    const response = await instance.post('https://api.test/v1/me', { a: 1 })
+    expect(response.data).toBe('ok')
+    expect(response.config.headers.get('x-before')).toBe('1')
+    expect(response.config.headers.get('x-after')).toBe('1')
+    expect(seen.map((s) => s.authorization)).toEqual(['Bearer tok-1', 'Bearer tok-2'])
+    expect(provider.count).toBe(2)
+  })
+
+  it('rejects as canceled, leaving nothing unhandled, when aborted before the first token', async () => {
+    const instance = axios.create()
+    const provider = counting()
+    attachCae(instance, { tokenProvider: provider, resources })
+    const controller = new AbortController()
+    controller.abort(new Error('stop'))
+    const error = await instance
+      .get('https://api.test/v1/me', { signal: controller.signal })
+      .catch((e: unknown) => e)
+    expect(isCancel(error)).toBe(true)
+    await new Promise((resolve) => setTimeout(resolve, 5))
+    expect(seen).toEqual([])
   })
 })
