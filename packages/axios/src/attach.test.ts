@@ -156,4 +156,27 @@ describe('attachCae', () => {
     await new Promise((resolve) => setTimeout(resolve, 5))
     expect(seen).toEqual([])
   })
+  it('keeps partitions apart and sends nothing when partitionKey throws', async () => {
+    const instance = axios.create()
+    const provider = counting()
+    let user: string | undefined = 'alice'
+    attachCae(instance, {
+      tokenProvider: provider,
+      resources,
+      partitionKey: () => {
+        if (user === undefined) throw new Error('no caller')
+        return user
+      },
+    })
+    await instance.get('https://api.test/v1/a')
+    user = 'bob'
+    await instance.get('https://api.test/v1/b')
+    user = undefined
+    const error = await instance.get('https://api.test/v1/c').catch((e: unknown) => e)
+    expect(error).toMatchObject({ code: 'ERR_CAE_INVALID_OPTIONS' })
+    expect(seen).toEqual([
+      { path: '/v1/a', authorization: 'Bearer tok-1' },
+      { path: '/v1/b', authorization: 'Bearer tok-2' },
+    ])
+  })
 })

@@ -61,9 +61,10 @@ export interface CaeExchange {
   readonly scopes: readonly string[]
   /**
    * The `Authorization` value for the first send: the cached token, or one acquired now
-   * (single-flighted per scopes). Synchronous when a fresh token is cached.
+   * (single-flighted per partition and scopes). Synchronous when a fresh token is cached.
    * Rejects with `TokenAcquisitionError` (`ERR_CAE_TOKEN_ACQUISITION_FAILED`), the provider's own
-   * `CaeError` unchanged, or the signal's reason when aborted.
+   * `CaeError` unchanged, `CaeOptionsError` (`ERR_CAE_INVALID_OPTIONS`) when `partitionKey` threw
+   * or returned no string, or the signal's reason when aborted.
    */
   authorize(describe?: DescribeRequest): string | Promise<string>
   /**
@@ -74,7 +75,7 @@ export interface CaeExchange {
   detect(response: ResponseLike, finalUrl?: string): DetectedChallenge | undefined
   /**
    * Answers a challenge and returns the `Authorization` value for the one replay. Concurrent
-   * challenges with the same scopes and claims share one provider call; a request that was sent
+   * challenges with the same partition, scopes and claims share one provider call; a request that was sent
    * with an older token than the one now held for the same challenge gets the current token
    * without a provider call. Call it at most once per request: the replay is never answered again.
    * Rejects like {@link CaeExchange.authorize}, or with `BodyNotReplayableError`
@@ -92,7 +93,8 @@ export interface CaeEngine {
   /**
    * Starts an exchange for a request, or returns `undefined` when its URL lies in no configured
    * resource: such a request must be passed through untouched (no token, no challenge handling).
-   * This check runs before any token is looked up.
+   * This check runs before any token is looked up. A protected request's `partitionKey` (if set)
+   * is called here, once, in the caller's context.
    */
   begin(request: {
     url: string | URL
@@ -116,8 +118,8 @@ export interface CaeEngine {
  *
  * @param options - See {@link CaeOptions}.
  * @returns The engine; call `begin()` per request.
- * @throws CaeOptionsError (`ERR_CAE_INVALID_OPTIONS`) for a missing provider, bad resource URLs
- *   or empty scopes.
+ * @throws CaeOptionsError (`ERR_CAE_INVALID_OPTIONS`) for a missing provider, bad resource URLs,
+ *   empty scopes or a `partitionKey` that is not a function.
  * @example
  * ```ts
  * const engine = createCaeEngine({ tokenProvider, resources: [{ url: api, scopes }] })

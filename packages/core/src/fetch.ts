@@ -166,10 +166,11 @@ async function answerAndReplay(
  * never followed.
  *
  * @param options - {@link CaeFetchOptions}: `tokenProvider`, `resources`, optional `fetch`,
- *   `strict`, `onEvent`, `logger`, `maxReplayBodyBytes`.
+ *   `strict`, `onEvent`, `logger`, `maxReplayBodyBytes`, `partitionKey`.
  * @returns A function with the signature of fetch. It rejects with `TokenAcquisitionError`
  *   (`ERR_CAE_TOKEN_ACQUISITION_FAILED`), the provider's own `CaeError` unchanged (e.g.
- *   `ERR_CAE_INTERACTION_REQUIRED`), `BodyNotReplayableError` (`ERR_CAE_BODY_NOT_REPLAYABLE`), the
+ *   `ERR_CAE_INTERACTION_REQUIRED`), `BodyNotReplayableError` (`ERR_CAE_BODY_NOT_REPLAYABLE`),
+ *   `CaeOptionsError` (`ERR_CAE_INVALID_OPTIONS`) when `partitionKey` fails for the request, the
  *   signal's reason when aborted, or whatever the wrapped fetch rejects with.
  * @throws CaeOptionsError (`ERR_CAE_INVALID_OPTIONS`) at setup for invalid options.
  * @example

@@ -24,6 +24,7 @@ describe('resolveOptions', () => {
     ['a non-boolean strict', { tokenProvider, resources, strict: 'yes' }],
     ['a non-function onEvent', { tokenProvider, resources, onEvent: 1 }],
     ['a non-object logger', { tokenProvider, resources, logger: 'console' }],
+    ['a non-function partitionKey', { tokenProvider, resources, partitionKey: 'user' }],
     ['a negative maxReplayBodyBytes', { tokenProvider, resources, maxReplayBodyBytes: -1 }],
     ['a fractional maxReplayBodyBytes', { tokenProvider, resources, maxReplayBodyBytes: 1.5 }],
   ])('rejects %s with ERR_CAE_INVALID_OPTIONS at setup', (_, options) => {

@@ -51,6 +51,35 @@ export interface CaeOptions {
    * @default 1048576 (1 MiB)
    */
   maxReplayBodyBytes?: number
+  /**
+   * Whose token a request needs, for a client shared by several users (a middle tier with the
+   * `onBehalfOf` flow, a web app with the `silent` flow and an account per request). Called once
+   * per protected request, synchronously, with its URL and upper-case method; requests with
+   * different keys never share a cached token, a token request (single flight) or a stale-token
+   * replay. Read the caller from the request context (`AsyncLocalStorage`), like the provider does.
+   *
+   * When it throws or returns something other than a string, that request rejects with
+   * `CaeOptionsError` (`ERR_CAE_INVALID_OPTIONS`, `cause`: what it threw) before any token is
+   * sent or requested. Tokens are kept per key until replaced; once there are many keys, those of
+   * expired tokens are dropped (memory follows the number of keys holding a live token).
+   * @default undefined (one partition: every request of the client shares its tokens)
+   * @example
+   * ```ts
+   * const callers = new AsyncLocalStorage<{ userId: string; assertion: string }>()
+   * const caller = () => {
+   *   const store = callers.getStore()
+   *   if (!store) throw new Error('called outside an incoming request')
+   *   return store
+   * }
+   * const downstream = createCaeFetch({
+   *   tokenProvider: fromMsalNode(cca, { flow: 'onBehalfOf', assertion: () => caller().assertion }),
+   *   resources: [graph],
+   *   partitionKey: () => caller().userId,
+   * })
+   * // per incoming request: callers.run({ userId, assertion }, () => handle(req))
+   * ```
+   */
+  partitionKey?: (request: { url: string; method: string }) => string
 }
 
 /** Options after validation, with defaults applied. */
@@ -61,6 +90,7 @@ export interface ResolvedOptions {
   readonly onEvent: ((event: CaeEvent) => void) | undefined
   readonly logger: CaeLogger | undefined
   readonly maxReplayBodyBytes: number
+  readonly partitionKey: CaeOptions['partitionKey']
 }
 
 /**
@@ -69,7 +99,8 @@ export interface ResolvedOptions {
  * @throws CaeOptionsError (`ERR_CAE_INVALID_OPTIONS`) naming the first wrong option.
  */
 export function resolveOptions(options: CaeOptions): ResolvedOptions {
-  const { tokenProvider, resources, strict, onEvent, logger, maxReplayBodyBytes } = options ?? {}
+  const { tokenProvider, resources, strict, onEvent, logger, maxReplayBodyBytes, partitionKey } =
+    options ?? {}
   const fail = (name: string, what: string) => {
     throw new CaeOptionsError(`"${name}" must be ${what}`)
   }
@@ -81,6 +112,7 @@ export function resolveOptions(options: CaeOptions): ResolvedOptions {
     ['strict', strict, 'boolean'],
     ['onEvent', onEvent, 'function'],
     ['logger', logger, 'object'],
+    ['partitionKey', partitionKey, 'function'],
   ] as const) {
     if (value !== undefined && (typeof value !== type || value === null))
       fail(name, `of type ${type}`)
@@ -98,5 +130,6 @@ export function resolveOptions(options: CaeOptions): ResolvedOptions {
     onEvent,
     logger,
     maxReplayBodyBytes: maxReplayBodyBytes ?? DEFAULT_MAX_REPLAY_BODY_BYTES,
+    partitionKey,
   }
 }

@@ -70,9 +70,11 @@ export interface ClientCredentialsFlowOptions extends MsalNodeCommonOptions {
 
 /**
  * A middle-tier API calling a downstream API as its caller: `acquireTokenOnBehalfOf`.
- * Create the provider, and the `createCaeFetch` around it, per incoming request (or per caller):
- * the engine caches tokens by scopes only, so one shared across callers would hand one user's
- * token to another. MSAL's own on-behalf-of cache (keyed by the assertion) survives across them.
+ * Create the provider, and the `createCaeFetch` around it, per incoming request (or per caller),
+ * or share one whose `assertion` function and cae-kit `partitionKey` option read the same request
+ * context (`AsyncLocalStorage`): without `partitionKey` the engine caches tokens by scopes only,
+ * so one shared across callers would hand one user's token to another. MSAL's own on-behalf-of
+ * cache (keyed by the assertion) survives across them.
  */
 export interface OnBehalfOfFlowOptions extends MsalNodeCommonOptions {
   flow: 'onBehalfOf'
@@ -83,8 +85,9 @@ export interface OnBehalfOfFlowOptions extends MsalNodeCommonOptions {
 /**
  * A signed-in user's token, renewed with MSAL's cache and refresh token: `acquireTokenSilent`.
  * A function returning `null` or `undefined` means nobody is signed in
- * (`ERR_CAE_INTERACTION_REQUIRED`). One provider (and cae fetch) per account: the engine caches
- * tokens by scopes only.
+ * (`ERR_CAE_INTERACTION_REQUIRED`). One provider (and cae fetch) per account, or one shared with
+ * an `account` function and a cae-kit `partitionKey` (e.g. the home account id) reading the same
+ * request context: without `partitionKey` the engine caches tokens by scopes only.
  */
 export interface SilentFlowOptions extends MsalNodeCommonOptions {
   flow: 'silent'

@@ -33,6 +33,7 @@ export function useEmulator(): () => RunningEmulator {
 }
 
 export const ALICE = { username: 'alice@contoso.test', password: 'alice-password' }
+export const BOB = { username: 'bob@contoso.test', password: 'bob-password' }
 
 /** A confidential client against the emulator, trusting its certificate through `networkClient`. */
 export function confidentialApp(

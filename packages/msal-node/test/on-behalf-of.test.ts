@@ -1,4 +1,5 @@
 // @vitest-environment node
+import { AsyncLocalStorage } from 'node:async_hooks'
 import { InteractionRequiredAuthError } from '@azure/msal-node'
 import { createCaeFetch, getClaimsChallenge } from '@cae-kit/core'
 import {
@@ -9,7 +10,7 @@ import {
 } from '@cae-kit/emulator'
 import { expect, it } from 'vitest'
 import { fromMsalNode, toClaimsChallengeResponse } from '../src/index'
-import { ALICE, confidentialApp, publicApp, rejectionOf, signIn, useEmulator } from './helpers'
+import { ALICE, BOB, confidentialApp, publicApp, rejectionOf, signIn, useEmulator } from './helpers'
 
 const MIDDLE_TIER = {
   clientId: DEFAULT_MIDDLE_TIER_CLIENT_ID,
@@ -17,10 +18,10 @@ const MIDDLE_TIER = {
 }
 const idp = useEmulator()
 
-/** Alice signs in to the client app, which gets a token for the middle tier. */
-async function userTokenForMiddleTier() {
+/** A user (Alice by default) signs in to the client app, which gets a token for the middle tier. */
+async function userTokenForMiddleTier(user = ALICE) {
   const client = publicApp(idp(), DEFAULT_SPA_CLIENT_ID)
-  const result = await signIn(idp(), client, [DEFAULT_MIDDLE_TIER_SCOPE])
+  const result = await signIn(idp(), client, [DEFAULT_MIDDLE_TIER_SCOPE], user)
   return { client, result, assertion: result.accessToken }
 }
 
@@ -152,5 +153,51 @@ it('lets the client answer the middle tier challenge: its silent renewal needs t
       ok: false,
       claims: expect.stringContaining('nbf'),
     }),
+  ])
+})
+
+it('keeps the callers of one shared cae fetch apart with partitionKey, even concurrently', async () => {
+  const callers = new AsyncLocalStorage<{ username: string; assertion: string }>()
+  const caller = () => {
+    const store = callers.getStore()
+    if (store === undefined) throw new Error('called outside an incoming request')
+    return store
+  }
+  const downstream = createCaeFetch({
+    tokenProvider: fromMsalNode(confidentialApp(idp(), MIDDLE_TIER), {
+      flow: 'onBehalfOf',
+      assertion: () => caller().assertion,
+    }),
+    resources: [{ url: idp().apiUrl, scopes: idp().apiScopes.delegated }],
+    fetch: idp().fetch,
+    partitionKey: () => caller().username,
+  })
+  const users = [ALICE, BOB]
+  const assertions = await Promise.all(users.map((user) => userTokenForMiddleTier(user)))
+  const start = idp().admin.tokenRequests().length
+  const me = await Promise.all(
+    users.map(({ username }, index) =>
+      callers.run({ username, assertion: assertions[index]?.assertion ?? '' }, async () => {
+        const response = await downstream(`${idp().apiUrl}/me`)
+        return ((await response.json()) as { userPrincipalName: string }).userPrincipalName
+      }),
+    ),
+  )
+  expect(me).toEqual([ALICE.username, BOB.username])
+  // One API request each (no challenge, no replay), each with a token for its own user.
+  expect(
+    idp()
+      .admin.apiRequests()
+      .map((r) => r.username)
+      .sort(),
+  ).toEqual([ALICE.username, BOB.username])
+  expect(
+    idp()
+      .admin.tokenRequests()
+      .slice(start)
+      .map((r) => r.grantType),
+  ).toEqual([
+    'urn:ietf:params:oauth:grant-type:jwt-bearer',
+    'urn:ietf:params:oauth:grant-type:jwt-bearer',
   ])
 })

@@ -10,7 +10,12 @@
 
 import { getClaimsChallenge, type ResponseLike } from '../claims'
 import type { AnswerOptions, CaeExchange, DescribeRequest, DetectedChallenge } from '../engine'
-import { BodyNotReplayableError, isCaeError, TokenAcquisitionError } from '../errors'
+import {
+  BodyNotReplayableError,
+  CaeOptionsError,
+  isCaeError,
+  TokenAcquisitionError,
+} from '../errors'
 import type { CaeEvent } from '../events'
 import type { ResolvedOptions } from '../options'
 import type { PendingRequest, TokenRequest } from '../provider'
@@ -65,14 +70,13 @@ function detectChallenge(response: ResponseLike, strict: boolean): DetectedChall
  *
  * Invariants: a challenge is answered at most once per exchange (adapters call `answer` once,
  * then send the replay outside the engine); a provider call is shared by every request waiting
- * for the same scopes and challenge key; a failure is never cached.
+ * for the same partition, scopes and challenge key; a failure is never cached.
  */
 export function createExchangeClass(options: ResolvedOptions): ExchangeClass {
-  const { tokenProvider, strict, onEvent, logger } = options
+  const { tokenProvider, strict, onEvent, logger, partitionKey } = options
   const cache = createTokenCache()
   const flights = createSingleFlight<string, Describe | undefined>()
-  const flightKey = (resource: ResolvedResource, challengeKey: string) =>
-    `${resource.scopesKey}\n${challengeKey}`
+  const flightKey = (key: string, challengeKey: string) => `${key}\n${challengeKey}`
 
   return class Exchange implements CaeExchange {
     readonly scopes: readonly string[]
@@ -80,6 +84,10 @@ export function createExchangeClass(options: ResolvedOptions): ExchangeClass {
     readonly #url: string
     readonly #method: string
     readonly #signal: AbortSignal | undefined
+    /** Cache key: the scopes, within the request's partition when `partitionKey` is set. */
+    readonly #key: string
+    /** Why the partition is unknown: every token lookup of this request rejects with it. */
+    readonly #failure: CaeOptionsError | undefined
     /** When the request started; read only when someone listens to events (the hot path skips it). */
     readonly #startedAt: number
     /** The Authorization value this request was last sent with: the stale-token check uses it. */
@@ -97,17 +105,31 @@ export function createExchangeClass(options: ResolvedOptions): ExchangeClass {
       this.#method = method
       this.#signal = signal
       this.#startedAt = onEvent ? clock() : 0
+      let key = resource.scopesKey
+      if (partitionKey) {
+        try {
+          const partition = partitionKey({ url, method })
+          if (typeof partition !== 'string') throw partition
+          // Length-prefixed, so no partition and scopes pair can spell another pair's key.
+          key = `${partition.length}:${partition}\n${key}`
+        } catch (cause) {
+          // '' is no scopes key, and nothing is ever stored under it: #acquire rejects first.
+          key = ''
+          this.#failure = new CaeOptionsError('"partitionKey" must return a string', { cause })
+        }
+      }
+      this.#key = key
     }
 
     authorize(describe?: DescribeRequest): string | Promise<string> {
-      const { scopesKey } = this.#resource
-      const cached = cache.fresh(scopesKey, Date.now())
+      const key = this.#key
+      const cached = cache.fresh(key, Date.now())
       // A fresh token is returned synchronously: no promise on the hot path.
       if (cached) {
         this.#sent = cached.authorization
         return this.#sent
       }
-      const reason = cache.current(scopesKey) ? 'expired' : 'initial'
+      const reason = cache.current(key) ? 'expired' : 'initial'
       return this.#acquire(undefined, reason, describe).then(
         (authorization) => {
           this.#sent = authorization
@@ -142,11 +164,12 @@ export function createExchangeClass(options: ResolvedOptions): ExchangeClass {
         status: 401,
         error: challenge.error,
       })
-      const current = cache.current(resource.scopesKey)
+      const key = this.#key
+      const current = cache.current(key)
       // Sent with an older token while the current one already answers this very challenge:
       // replay with the current one, without asking the provider again.
       const reused =
-        !flights.has(flightKey(resource, challenge.key)) &&
+        !flights.has(flightKey(key, challenge.key)) &&
         current?.challengeKey === challenge.key &&
         this.#sent !== undefined &&
         current.authorization !== this.#sent
@@ -183,13 +206,18 @@ export function createExchangeClass(options: ResolvedOptions): ExchangeClass {
       })
     }
 
-    /** One provider call per scopes + challenge key; the token is cached before waiters resume. */
+    /**
+     * One provider call per partition, scopes and challenge key; the token is cached before
+     * waiters resume.
+     */
     #acquire(
       challenge: DetectedChallenge | undefined,
       reason: 'initial' | 'expired' | 'challenge',
       describe: DescribeRequest | undefined,
     ): Promise<string> {
+      if (this.#failure) return Promise.reject(this.#failure)
       const resource = this.#resource
+      const key = this.#key
       const challengeKey = challenge?.key ?? ''
       const context =
         describe &&
@@ -211,7 +239,7 @@ export function createExchangeClass(options: ResolvedOptions): ExchangeClass {
           throw new TypeError('token provider resolved without a token')
         }
         const at = Date.now()
-        const entry = cache.store(resource.scopesKey, token, challengeKey, at)
+        const entry = cache.store(key, token, challengeKey, at)
         if (entry.refreshAt <= at) {
           logger?.warn?.('cae: token provider returned an expired token (expiresOn is epoch ms)')
         }
@@ -222,7 +250,7 @@ export function createExchangeClass(options: ResolvedOptions): ExchangeClass {
         })
         return entry.authorization
       }
-      return flights.run(flightKey(resource, challengeKey), start, {
+      return flights.run(flightKey(key, challengeKey), start, {
         signal: this.#signal,
         context,
       })

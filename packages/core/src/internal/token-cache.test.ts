@@ -1,6 +1,6 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest'
-import { createTokenCache, EXPIRY_SKEW_MS } from './token-cache'
+import { createTokenCache, EXPIRY_SKEW_MS, SWEEP_FLOOR } from './token-cache'
 
 const HOUR = 3_600_000
 
@@ -27,5 +27,24 @@ describe('createTokenCache', () => {
     cache.store('s', { token: 'b', tokenType: 'PoP' }, 'c {"x":1}', 1)
     expect(cache.current('s')).toMatchObject({ authorization: 'PoP b', challengeKey: 'c {"x":1}' })
     expect(cache.current('other')).toBeUndefined()
+  })
+
+  it('drops the entries of expired tokens once it has grown, and keeps the others', () => {
+    const cache = createTokenCache()
+    cache.store('forever', { token: 'f' }, '', 0)
+    cache.store('live', { token: 'l', expiresOn: 3 * HOUR }, '', 0)
+    // One store short of the floor: nothing is swept yet.
+    for (let user = 0; user < SWEEP_FLOOR - 3; user++) {
+      cache.store(`gone-${user}`, { token: 'g', expiresOn: HOUR }, '', 0)
+    }
+    expect(cache.current('gone-0')).toBeDefined()
+    cache.store('new', { token: 'n', expiresOn: 3 * HOUR }, '', 2 * HOUR)
+    expect(cache.current('gone-0')).toBeUndefined()
+    expect(cache.current(`gone-${SWEEP_FLOOR - 4}`)).toBeUndefined()
+    expect(['forever', 'live', 'new'].map((key) => cache.current(key)?.authorization)).toEqual([
+      'Bearer f',
+      'Bearer l',
+      'Bearer n',
+    ])
   })
 })

@@ -1,5 +1,6 @@
 /**
- * In-memory tokens, one per normalized scopes, each remembering which challenge it answered.
+ * In-memory tokens, one per key (normalized scopes, within a partition when `partitionKey` is
+ * set), each remembering which challenge it answered.
  *
  * @module
  */
@@ -25,13 +26,19 @@ export interface CachedToken {
   readonly expiresOn: number | undefined
 }
 
-/** Token store keyed by normalized scopes. */
+/** Entries below which the cache is never swept, and the least growth between sweeps. */
+export const SWEEP_FLOOR = 64
+
+/** Token store keyed by normalized scopes (within a partition). */
 export interface TokenCache {
   /** The token for `scopesKey` if it is not due for refresh at `now`. */
   fresh(scopesKey: string, now: number): CachedToken | undefined
   /** The token for `scopesKey`, due for refresh or not. */
   current(scopesKey: string): CachedToken | undefined
-  /** Stores `token` for `scopesKey`, replacing the previous one, and returns the entry. */
+  /**
+   * Stores `token` for `scopesKey`, replacing the previous one, and returns the entry. Drops the
+   * entries of tokens expired at `now` once the cache has doubled since it was last swept.
+   */
   store(scopesKey: string, token: AccessToken, challengeKey: string, now: number): CachedToken
 }
 
@@ -41,9 +48,16 @@ export interface TokenCache {
  * A token is refreshed `EXPIRY_SKEW_MS` before it expires, or halfway through its remaining life
  * when that is shorter, so a short-lived token is still used for a while instead of every request
  * asking the provider again.
+ *
+ * Memory: with one partition per user, keys come and go. A sweep on `store` drops the entries of
+ * expired tokens whenever the cache reaches twice its size after the previous sweep plus
+ * {@link SWEEP_FLOOR}, so it stays within about twice the keys holding a live token (or one
+ * without expiry), at an amortized constant cost per store. Lookups never sweep: the hot path
+ * stays a single `Map` read.
  */
 export function createTokenCache(): TokenCache {
   const entries = new Map<string, CachedToken>()
+  let sweepAt = SWEEP_FLOOR
   return {
     fresh(scopesKey, now) {
       const entry = entries.get(scopesKey)
@@ -65,6 +79,11 @@ export function createTokenCache(): TokenCache {
         expiresOn,
       }
       entries.set(scopesKey, entry)
+      if (entries.size >= sweepAt) {
+        // `undefined <= now` is false: a token without expiry is kept until replaced.
+        for (const [key, old] of entries) if ((old.expiresOn as number) <= now) entries.delete(key)
+        sweepAt = entries.size * 2 + SWEEP_FLOOR
+      }
       return entry
     },
   }
