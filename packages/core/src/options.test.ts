@@ -33,6 +33,19 @@ describe('resolveOptions', () => {
     )
   })
 
+  it('refuses a caller-scoped provider without partitionKey, so callers never share tokens', () => {
+    const callerScoped = { ...tokenProvider, callerScoped: true }
+    expect(() => createCaeFetch({ tokenProvider: callerScoped, resources })).toThrow(
+      expect.objectContaining({
+        code: 'ERR_CAE_INVALID_OPTIONS',
+        message: expect.stringContaining('"partitionKey" must be set'),
+      }),
+    )
+    expect(() =>
+      createCaeFetch({ tokenProvider: callerScoped, resources, partitionKey: () => 'alice' }),
+    ).not.toThrow()
+  })
+
   it('rejects a fetch option that is not a function', () => {
     expect(() =>
       createCaeFetch({ tokenProvider, resources, fetch: 'fetch' as unknown as typeof fetch }),

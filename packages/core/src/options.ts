@@ -62,6 +62,8 @@ export interface CaeOptions {
    * `CaeOptionsError` (`ERR_CAE_INVALID_OPTIONS`, `cause`: what it threw) before any token is
    * sent or requested. Tokens are kept per key until replaced; once there are many keys, those of
    * expired tokens are dropped (memory follows the number of keys holding a live token).
+   * Required when the provider is `callerScoped` (e.g. `fromMsalNode` on behalf of an `assertion`
+   * function): setup throws `CaeOptionsError` without it.
    * @default undefined (one partition: every request of the client shares its tokens)
    * @example
    * ```ts
@@ -116,6 +118,12 @@ export function resolveOptions(options: CaeOptions): ResolvedOptions {
   ] as const) {
     if (value !== undefined && (typeof value !== type || value === null))
       fail(name, `of type ${type}`)
+  }
+  if (tokenProvider.callerScoped === true && partitionKey === undefined) {
+    fail(
+      'partitionKey',
+      "set for a callerScoped tokenProvider, or one caller's token goes to another",
+    )
   }
   if (
     maxReplayBodyBytes !== undefined &&

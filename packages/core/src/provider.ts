@@ -80,4 +80,14 @@ export interface AccessToken {
 export interface TokenProvider {
   /** Returns a token for `request.scopes`; with `claims`, one that satisfies them. */
   getToken(request: TokenRequest): Promise<AccessToken>
+  /**
+   * `true` when `getToken` answers for whoever is calling at that moment (it reads an on-behalf-of
+   * assertion from the request context, say), so two calls with the same scopes may be for two
+   * users. cae-kit then refuses to share tokens by scopes alone: `createCaeFetch`, `attachCae`
+   * and `createCaeEngine` require `partitionKey` and throw `CaeOptionsError`
+   * (`ERR_CAE_INVALID_OPTIONS`) without it. `fromMsalNode` sets it for the on-behalf-of flow with
+   * an `assertion` function; set it on a provider of your own that reads its caller the same way.
+   * @default false
+   */
+  readonly callerScoped?: boolean | undefined
 }

@@ -10,6 +10,7 @@ import { InteractionRequiredAuthError, ServerError } from '@azure/msal-node'
 import { isCaeError } from '@cae-kit/core'
 import { describe, expect, it, vi } from 'vitest'
 import { fromMsalNode } from './from-msal-node'
+import type { MsalNodeProviderOptions } from './types'
 
 const quiet = { logger: { warn: () => {} } }
 const scopes = ['api://demo/.default']
@@ -108,6 +109,15 @@ describe('fromMsalNode', () => {
       'user-token-1',
       'user-token-2',
     ])
+  })
+
+  it('marks a provider over an assertion function as caller-scoped, and only that one', () => {
+    const { app } = fakeCca()
+    const of = (options: MsalNodeProviderOptions) => fromMsalNode(app, options).callerScoped
+    expect(of({ flow: 'onBehalfOf', assertion: () => 'user-token', ...quiet })).toBe(true)
+    expect(of({ flow: 'onBehalfOf', assertion: 'user-token', ...quiet })).toBeUndefined()
+    expect(of({ flow: 'clientCredentials', ...quiet })).toBeUndefined()
+    expect(of({ flow: 'silent', account, ...quiet })).toBeUndefined()
   })
 
   it('rejects with ERR_CAE_INVALID_OPTIONS when the assertion function returns nothing', async () => {

@@ -34,6 +34,10 @@ import type {
  * - `{ flow: 'onBehalfOf', assertion }`: `acquireTokenOnBehalfOf` (middle-tier API).
  * - `{ flow: 'silent', account }`: `acquireTokenSilent` (confidential or public client).
  *
+ * With an `assertion` function the provider is `callerScoped`: a cae fetch or axios instance over
+ * it must set `partitionKey` (the engine throws at setup otherwise), so that one caller's cached
+ * token is never sent for another.
+ *
  * Checks at creation that the application declares the `CP1` client capability: warns through
  * `options.logger` (default `console`), or throws with `requireCapability: true`.
  *
@@ -80,9 +84,15 @@ export function fromMsalNode(app: object, options: MsalNodeProviderOptions): Tok
   }
   const acquire = selectFlow(app, options)
   checkCapability(app, options)
-  return {
-    getToken: (request) => getToken(acquire, request),
-  }
+  const provider: TokenProvider = { getToken: (request) => getToken(acquire, request) }
+  // An assertion function reads the current caller: tokens must then be partitioned per caller.
+  if (isCallerScoped(options)) return { ...provider, callerScoped: true }
+  return provider
+}
+
+/** On behalf of an `assertion` function: each call may be for another user (see `callerScoped`). */
+function isCallerScoped(options: MsalNodeProviderOptions): boolean {
+  return options.flow === 'onBehalfOf' && typeof options.assertion === 'function'
 }
 
 function selectFlow(app: object, options: MsalNodeProviderOptions): AcquireToken {

@@ -72,8 +72,9 @@ export interface ClientCredentialsFlowOptions extends MsalNodeCommonOptions {
  * A middle-tier API calling a downstream API as its caller: `acquireTokenOnBehalfOf`.
  * Create the provider, and the `createCaeFetch` around it, per incoming request (or per caller),
  * or share one whose `assertion` function and cae-kit `partitionKey` option read the same request
- * context (`AsyncLocalStorage`): without `partitionKey` the engine caches tokens by scopes only,
- * so one shared across callers would hand one user's token to another. MSAL's own on-behalf-of
+ * context (`AsyncLocalStorage`). Without `partitionKey` the engine would cache tokens by scopes
+ * only and hand one user's token to another, so a provider over an `assertion` function is
+ * `callerScoped` and the engine refuses to start without `partitionKey`. MSAL's own on-behalf-of
  * cache (keyed by the assertion) survives across them.
  */
 export interface OnBehalfOfFlowOptions extends MsalNodeCommonOptions {

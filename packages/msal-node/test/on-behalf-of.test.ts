@@ -156,6 +156,17 @@ it('lets the client answer the middle tier challenge: its silent renewal needs t
   ])
 })
 
+it('refuses to share a fetch over an assertion function without partitionKey', () => {
+  const tokenProvider = fromMsalNode(confidentialApp(idp(), MIDDLE_TIER), {
+    flow: 'onBehalfOf',
+    assertion: () => 'read from the current request',
+  })
+  const resources = [{ url: idp().apiUrl, scopes: idp().apiScopes.delegated }]
+  expect(() => createCaeFetch({ tokenProvider, resources, fetch: idp().fetch })).toThrow(
+    expect.objectContaining({ code: 'ERR_CAE_INVALID_OPTIONS' }),
+  )
+})
+
 it('keeps the callers of one shared cae fetch apart with partitionKey, even concurrently', async () => {
   const callers = new AsyncLocalStorage<{ username: string; assertion: string }>()
   const caller = () => {
