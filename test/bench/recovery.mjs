@@ -13,25 +13,12 @@
 // the block figures. Every recovered round is checked: one token request, two API requests, 200.
 import { ConfidentialClientApplication } from '@azure/msal-node'
 import { createCaeFetch, getClaimsChallenge } from '@cae-kit/core'
-import {
-  DEFAULT_DAEMON_CLIENT_ID,
-  DEFAULT_DAEMON_CLIENT_SECRET,
-  startEmulator,
-} from '@cae-kit/emulator'
+import { startEmulator } from '@cae-kit/emulator'
 import { fromMsalNode } from '@cae-kit/msal-node'
 import { median, random, shuffled } from './stats.mjs'
 
 function daemon(idp) {
-  return new ConfidentialClientApplication({
-    auth: {
-      clientId: DEFAULT_DAEMON_CLIENT_ID,
-      clientSecret: DEFAULT_DAEMON_CLIENT_SECRET,
-      authority: idp.authority,
-      knownAuthorities: [idp.knownAuthority],
-      clientCapabilities: ['CP1'],
-    },
-    system: { networkClient: idp.networkClient },
-  })
+  return new ConfidentialClientApplication(idp.msalNodeConfig()) // the daemon client, CP1
 }
 
 async function timed(run) {

@@ -31,6 +31,7 @@ export {
 // Emulator core (platform-neutral).
 export { createEmulator } from './emulator'
 // HTTPS server (Node). Loaded on demand so browser bundles of the core never pull node:https.
+export type { MsalNodeClientOptions, MsalNodeEmulatorConfig } from './msal-config'
 export type { NetworkModule, RunningEmulator, StartEmulatorOptions, TlsCertificate } from './server'
 export type {
   ApiRequestRecord,

@@ -5,7 +5,14 @@ import { Agent, request } from 'node:https'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, expect, it } from 'vitest'
-import { startEmulator as lazyStart } from './index'
+import {
+  DEFAULT_DAEMON_CLIENT_ID,
+  DEFAULT_DAEMON_CLIENT_SECRET,
+  DEFAULT_MIDDLE_TIER_CLIENT_ID,
+  DEFAULT_MIDDLE_TIER_CLIENT_SECRET,
+  DEFAULT_SPA_CLIENT_ID,
+  startEmulator as lazyStart,
+} from './index'
 import { startEmulator } from './server'
 
 const dirs: string[] = []
@@ -90,6 +97,37 @@ it('merges custom users and clients with the defaults', async () => {
       }),
     })
     expect(response.status).toBe(200)
+  } finally {
+    await idp.close()
+  }
+})
+
+it('configures msal-node for a registered client with its secret, the authority and CP1', async () => {
+  const idp = await startEmulator()
+  try {
+    const shared = {
+      authority: idp.authority,
+      knownAuthorities: [`localhost:${idp.port}`],
+      clientCapabilities: ['CP1'],
+    }
+    expect(idp.msalNodeConfig()).toEqual({
+      auth: {
+        clientId: DEFAULT_DAEMON_CLIENT_ID,
+        clientSecret: DEFAULT_DAEMON_CLIENT_SECRET,
+        ...shared,
+      },
+      system: { networkClient: idp.networkClient },
+    })
+    const middleTier = idp.msalNodeConfig({ clientId: DEFAULT_MIDDLE_TIER_CLIENT_ID }).auth
+    expect(middleTier.clientSecret).toBe(DEFAULT_MIDDLE_TIER_CLIENT_SECRET)
+    const publicOne = idp.msalNodeConfig({ clientId: DEFAULT_SPA_CLIENT_ID }).auth
+    expect(publicOne).not.toHaveProperty('clientSecret')
+    const asPublic = idp.msalNodeConfig({ clientSecret: null, clientCapabilities: [] }).auth
+    expect(asPublic).toEqual({
+      ...shared,
+      clientId: DEFAULT_DAEMON_CLIENT_ID,
+      clientCapabilities: [],
+    })
   } finally {
     await idp.close()
   }

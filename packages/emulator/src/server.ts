@@ -13,6 +13,11 @@ import {
   type TlsCertificate,
 } from './cert'
 import { createEmulator } from './emulator'
+import {
+  type MsalNodeClientOptions,
+  type MsalNodeEmulatorConfig,
+  msalNodeConfig,
+} from './msal-config'
 import { createNetworkClient, createTrustingFetch, type NetworkModule } from './trusting-client'
 import type {
   ApiScopes,
@@ -53,6 +58,13 @@ export type RunningEmulator = EmulatorUrls & {
   fetch: typeof fetch
   /** An msal-node `system.networkClient` that trusts the certificate. */
   networkClient: NetworkModule
+  /**
+   * The msal-node configuration for a client of this emulator: `auth` (client id, its registered
+   * secret, `authority`, `knownAuthorities`, `clientCapabilities: ['CP1']`) and
+   * `system.networkClient`. Defaults to the daemon client.
+   * @example `new ConfidentialClientApplication(idp.msalNodeConfig())`
+   */
+  msalNodeConfig(client?: MsalNodeClientOptions): MsalNodeEmulatorConfig
   /** Stops listening and drops open (keep-alive) connections. */
   close(): Promise<void>
 }
@@ -138,11 +150,7 @@ async function bindLoopback(
  * @example
  * ```ts
  * const idp = await startEmulator()
- * const cca = new ConfidentialClientApplication({
- *   auth: { clientId: DEFAULT_DAEMON_CLIENT_ID, clientSecret: DEFAULT_DAEMON_CLIENT_SECRET,
- *     authority: idp.authority, knownAuthorities: [idp.knownAuthority], clientCapabilities: ['CP1'] },
- *   system: { networkClient: idp.networkClient },
- * })
+ * const cca = new ConfidentialClientApplication(idp.msalNodeConfig()) // the daemon client, CP1
  * await idp.close()
  * ```
  * @see https://learn.microsoft.com/entra/identity-platform/app-resilience-continuous-access-evaluation
@@ -168,6 +176,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
   fallbackHost = `localhost:${bound.port}`
   await emulator.ready()
   const urls = emulator.urls(`https://localhost:${bound.port}`)
+  const networkClient = createNetworkClient(certificate.cert)
   return {
     ...urls,
     port: bound.port,
@@ -185,7 +194,8 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     admin: emulator.admin,
     emulator,
     fetch: createTrustingFetch(certificate.cert),
-    networkClient: createNetworkClient(certificate.cert),
+    networkClient,
+    msalNodeConfig: (client) => msalNodeConfig(urls, emulator.clients, networkClient, client),
     close: async () => {
       await Promise.all(bound.servers.map(closeServer))
     },

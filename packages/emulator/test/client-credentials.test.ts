@@ -1,12 +1,7 @@
 // @vitest-environment node
 import { ConfidentialClientApplication, ServerError } from '@azure/msal-node'
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest'
-import {
-  API_APP_ID,
-  DEFAULT_DAEMON_CLIENT_ID,
-  DEFAULT_DAEMON_CLIENT_SECRET,
-  TRUSTED_IP_ADDRESS,
-} from '../src/index'
+import { API_APP_ID, DEFAULT_DAEMON_CLIENT_ID, TRUSTED_IP_ADDRESS } from '../src/index'
 import { type RunningEmulator, startEmulator } from '../src/server'
 import { challengeClaims, decodeJwt, readBearer } from './helpers'
 
@@ -22,17 +17,8 @@ beforeEach(() => {
   idp.admin.reset()
 })
 
-function daemon(capabilities: string[] = ['CP1']) {
-  return new ConfidentialClientApplication({
-    auth: {
-      clientId: DEFAULT_DAEMON_CLIENT_ID,
-      clientSecret: DEFAULT_DAEMON_CLIENT_SECRET,
-      authority: idp.authority,
-      knownAuthorities: [idp.knownAuthority],
-      clientCapabilities: capabilities,
-    },
-    system: { networkClient: idp.networkClient },
-  })
+function daemon(clientCapabilities: string[] = ['CP1']) {
+  return new ConfidentialClientApplication(idp.msalNodeConfig({ clientCapabilities }))
 }
 
 async function appToken(app: ConfidentialClientApplication, claims?: string) {

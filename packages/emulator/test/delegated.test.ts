@@ -30,15 +30,7 @@ beforeEach(() => {
 })
 
 function webApp() {
-  return new ConfidentialClientApplication({
-    auth: {
-      ...WEB_APP,
-      authority: idp.authority,
-      knownAuthorities: [idp.knownAuthority],
-      clientCapabilities: ['CP1'],
-    },
-    system: { networkClient: idp.networkClient },
-  })
+  return new ConfidentialClientApplication(idp.msalNodeConfig(WEB_APP))
 }
 
 /** The web app's interactive sign-in: auth code URL, the user on the page, code redemption. */

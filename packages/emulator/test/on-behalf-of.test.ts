@@ -9,7 +9,6 @@ import {
   API_APP_ID,
   DEFAULT_MFA_CODE,
   DEFAULT_MIDDLE_TIER_CLIENT_ID,
-  DEFAULT_MIDDLE_TIER_CLIENT_SECRET,
   DEFAULT_MIDDLE_TIER_SCOPE,
   DEFAULT_SPA_CLIENT_ID,
 } from '../src/index'
@@ -72,16 +71,9 @@ async function spaToken(mfa?: string): Promise<string> {
 }
 
 function middleTier() {
-  return new ConfidentialClientApplication({
-    auth: {
-      clientId: DEFAULT_MIDDLE_TIER_CLIENT_ID,
-      clientSecret: DEFAULT_MIDDLE_TIER_CLIENT_SECRET,
-      authority: idp.authority,
-      knownAuthorities: [idp.knownAuthority],
-      clientCapabilities: ['CP1'],
-    },
-    system: { networkClient: idp.networkClient },
-  })
+  return new ConfidentialClientApplication(
+    idp.msalNodeConfig({ clientId: DEFAULT_MIDDLE_TIER_CLIENT_ID }),
+  )
 }
 
 async function obo(app: ConfidentialClientApplication, assertion: string, claims?: string) {

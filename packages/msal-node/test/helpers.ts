@@ -41,28 +41,14 @@ export function confidentialApp(
   credentials: { clientId: string; clientSecret: string },
   clientCapabilities: string[] = ['CP1'],
 ): ConfidentialClientApplication {
-  return new ConfidentialClientApplication({
-    auth: {
-      ...credentials,
-      authority: idp.authority,
-      knownAuthorities: [idp.knownAuthority],
-      clientCapabilities,
-    },
-    system: { networkClient: idp.networkClient },
-  })
+  return new ConfidentialClientApplication(
+    idp.msalNodeConfig({ ...credentials, clientCapabilities }),
+  )
 }
 
 /** A public client against the emulator (msal-node still ships PublicClientApplication in 7.x). */
 export function publicApp(idp: RunningEmulator, clientId: string): PublicClientApplication {
-  return new PublicClientApplication({
-    auth: {
-      clientId,
-      authority: idp.authority,
-      knownAuthorities: [idp.knownAuthority],
-      clientCapabilities: ['CP1'],
-    },
-    system: { networkClient: idp.networkClient },
-  })
+  return new PublicClientApplication(idp.msalNodeConfig({ clientId, clientSecret: null }))
 }
 
 function formField(html: string, name: string): string | undefined {
