@@ -111,13 +111,20 @@ describe('fromMsalNode', () => {
     ])
   })
 
-  it('marks a provider over an assertion function as caller-scoped, and only that one', () => {
+  it('marks a confidential provider that reads its caller per call as caller-scoped', () => {
     const { app } = fakeCca()
     const of = (options: MsalNodeProviderOptions) => fromMsalNode(app, options).callerScoped
     expect(of({ flow: 'onBehalfOf', assertion: () => 'user-token', ...quiet })).toBe(true)
+    expect(of({ flow: 'silent', account: () => account, ...quiet })).toBe(true)
     expect(of({ flow: 'onBehalfOf', assertion: 'user-token', ...quiet })).toBeUndefined()
-    expect(of({ flow: 'clientCredentials', ...quiet })).toBeUndefined()
     expect(of({ flow: 'silent', account, ...quiet })).toBeUndefined()
+    expect(of({ flow: 'clientCredentials', ...quiet })).toBeUndefined()
+  })
+
+  it("trusts a public client's account function to name the one signed-in user", () => {
+    const pca = { acquireTokenSilent: vi.fn(async () => result()) }
+    const provider = fromMsalNode(pca, { flow: 'silent', account: () => account, ...quiet })
+    expect(provider.callerScoped).toBeUndefined()
   })
 
   it('rejects with ERR_CAE_INVALID_OPTIONS when the assertion function returns nothing', async () => {

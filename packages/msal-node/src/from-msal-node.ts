@@ -34,9 +34,9 @@ import type {
  * - `{ flow: 'onBehalfOf', assertion }`: `acquireTokenOnBehalfOf` (middle-tier API).
  * - `{ flow: 'silent', account }`: `acquireTokenSilent` (confidential or public client).
  *
- * With an `assertion` function the provider is `callerScoped`: a cae fetch or axios instance over
- * it must set `partitionKey` (the engine throws at setup otherwise), so that one caller's cached
- * token is never sent for another.
+ * With an `assertion` function, or an `account` function on a confidential client, the provider
+ * is `callerScoped`: a cae fetch or axios instance over it must set `partitionKey` (the engine
+ * throws at setup otherwise), so that one caller's cached token is never sent for another.
  *
  * Checks at creation that the application declares the `CP1` client capability: warns through
  * `options.logger` (default `console`), or throws with `requireCapability: true`.
@@ -86,13 +86,22 @@ export function fromMsalNode(app: object, options: MsalNodeProviderOptions): Tok
   checkCapability(app, options)
   const provider: TokenProvider = { getToken: (request) => getToken(acquire, request) }
   // An assertion function reads the current caller: tokens must then be partitioned per caller.
-  if (isCallerScoped(options)) return { ...provider, callerScoped: true }
+  if (isCallerScoped(app, options)) return { ...provider, callerScoped: true }
   return provider
 }
 
-/** On behalf of an `assertion` function: each call may be for another user (see `callerScoped`). */
-function isCallerScoped(options: MsalNodeProviderOptions): boolean {
-  return options.flow === 'onBehalfOf' && typeof options.assertion === 'function'
+/**
+ * Whether each call may be for another user (see `callerScoped`): on behalf of an `assertion`
+ * function, or silently for an `account` function on a confidential client (a web app serving
+ * many users). A public client's `account` function is the desktop's one signed-in user.
+ */
+function isCallerScoped(app: object, options: MsalNodeProviderOptions): boolean {
+  if (options.flow === 'onBehalfOf') return typeof options.assertion === 'function'
+  return (
+    options.flow === 'silent' &&
+    typeof options.account === 'function' &&
+    typeof (app as Partial<MsalClientCredentialApp>).acquireTokenByClientCredential === 'function'
+  )
 }
 
 function selectFlow(app: object, options: MsalNodeProviderOptions): AcquireToken {

@@ -88,7 +88,9 @@ export interface OnBehalfOfFlowOptions extends MsalNodeCommonOptions {
  * A function returning `null` or `undefined` means nobody is signed in
  * (`ERR_CAE_INTERACTION_REQUIRED`). One provider (and cae fetch) per account, or one shared with
  * an `account` function and a cae-kit `partitionKey` (e.g. the home account id) reading the same
- * request context: without `partitionKey` the engine caches tokens by scopes only.
+ * request context: without `partitionKey` the engine caches tokens by scopes only. An `account`
+ * function on a confidential client (a web app) makes the provider `callerScoped`, so
+ * `partitionKey` is then required; on a public client (one desktop user) it is not.
  */
 export interface SilentFlowOptions extends MsalNodeCommonOptions {
   flow: 'silent'

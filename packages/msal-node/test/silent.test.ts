@@ -29,6 +29,8 @@ async function signedIn(app: ConfidentialClientApplication | PublicClientApplica
     tokenProvider: fromMsalNode(app, { flow: 'silent', account: async () => account }),
     resources: [{ url: idp().apiUrl, scopes: idp().apiScopes.delegated }],
     fetch: idp().fetch,
+    // Required for a confidential client's account function (see callerScoped); harmless here.
+    partitionKey: () => account.homeAccountId,
   })
   return { caeFetch, start: idp().admin.tokenRequests().length }
 }
