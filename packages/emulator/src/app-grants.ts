@@ -4,13 +4,13 @@ import { oauthError, type TokenOutcome } from './errors'
 import { issueAppToken, issueOboToken } from './issue'
 import { secondFactorNeed, stepUpClaims, stepUpDescription } from './policy'
 import { resolveScopes } from './scopes'
-import { type Session, userByOid } from './state'
+import { isConfidential, type Session, userByOid } from './state'
 import { verifyJwt } from './tokens'
 import type { GrantInput } from './user-grants'
 import { splitScopes, utiIssuedAt } from './util'
 
 function requireConfidential(ctx: Context, input: GrantInput): TokenOutcome | undefined {
-  if (input.client.clientSecret !== undefined) return undefined
+  if (isConfidential(input.client)) return undefined
   return oauthError(ctx, {
     error: 'invalid_client',
     code: 7000218,
@@ -39,6 +39,7 @@ export async function clientCredentials(ctx: Context, input: GrantInput): Promis
   const body = await issueAppToken(ctx, {
     origin: input.origin,
     client: input.client,
+    clientAuth: input.clientAuth,
     grant: scopes.grant,
     claims: input.claims,
   })
@@ -129,6 +130,7 @@ export async function onBehalfOf(ctx: Context, input: GrantInput): Promise<Token
   const body = await issueOboToken(ctx, {
     origin: input.origin,
     client,
+    clientAuth: input.clientAuth,
     grant: scopes.grant,
     claims: input.claims,
     user,

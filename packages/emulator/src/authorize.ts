@@ -14,7 +14,7 @@ import { grantAuthContexts, secondFactorNeed, stepUpDescription } from './policy
 import { resolveScopes } from './scopes'
 import { showSignIn } from './sign-in'
 import { renderError, renderSignedOut } from './sign-in-page'
-import { type AuthorizeRequest, liveSession, userByOid } from './state'
+import { type AuthorizeRequest, isConfidential, liveSession, userByOid } from './state'
 import { html, readCookie, redirect, splitScopes } from './util'
 
 const INTERACTIVE_PROMPTS = new Set(['login', 'select_account', 'consent', 'create'])
@@ -87,7 +87,7 @@ export function handleAuthorize(
       return fail('invalid_request', 5000, "AADSTS5000: The code_challenge_method must be 'S256'.")
     }
     authRequest.codeChallenge = challenge
-  } else if (client.clientSecret === undefined) {
+  } else if (!isConfidential(client)) {
     return fail(
       'invalid_request',
       9002325,

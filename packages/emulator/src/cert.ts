@@ -15,28 +15,40 @@ const DAY_MS = 86_400_000
  * access. The certificate is its own trust anchor: pass it as `ca`.
  */
 export async function generateCertificate(): Promise<TlsCertificate> {
+  const pems = await selfSigned('localhost', { keyType: 'ec', curve: 'P-256' }, [
+    { name: 'extKeyUsage', serverAuth: true },
+    {
+      name: 'subjectAltName',
+      altNames: [
+        { type: 2, value: 'localhost' },
+        { type: 7, ip: '127.0.0.1' },
+        { type: 7, ip: '::1' },
+      ],
+    },
+  ])
+  return { cert: pems.cert, key: pems.private }
+}
+
+type GenerateOptions = NonNullable<Parameters<typeof generate>[1]>
+
+/** A self-signed end-entity certificate (SHA-256, valid from yesterday for a year). */
+function selfSigned(
+  commonName: string,
+  key: Pick<GenerateOptions, 'keyType' | 'curve' | 'keySize'>,
+  extensions: NonNullable<GenerateOptions['extensions']> = [],
+) {
   const now = Date.now()
-  const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
-    keyType: 'ec',
-    curve: 'P-256',
+  return generate([{ name: 'commonName', value: commonName }], {
+    ...key,
     algorithm: 'sha256',
     notBeforeDate: new Date(now - DAY_MS),
     notAfterDate: new Date(now + 365 * DAY_MS),
     extensions: [
       { name: 'basicConstraints', cA: false },
       { name: 'keyUsage', digitalSignature: true },
-      { name: 'extKeyUsage', serverAuth: true },
-      {
-        name: 'subjectAltName',
-        altNames: [
-          { type: 2, value: 'localhost' },
-          { type: 7, ip: '127.0.0.1' },
-          { type: 7, ip: '::1' },
-        ],
-      },
+      ...extensions,
     ],
   })
-  return { cert: pems.cert, key: pems.private }
 }
 
 /** Whether a stored certificate can be reused: parsable, covers localhost, valid for a day more. */
@@ -71,6 +83,37 @@ export async function loadOrCreateCertificate(
   await writeFile(keyPath, fresh.key, { mode: 0o600 })
   await writeFile(certPath, fresh.cert)
   return { ...fresh, certPath, created: true }
+}
+
+/** A client certificate for `auth.clientCertificate` of msal-node, and its registration. */
+export type ClientCertificate = {
+  /** PEM certificate: register it in the client's `certificates`. */
+  cert: string
+  /** PEM private key (PKCS#8): msal-node `clientCertificate.privateKey`. */
+  key: string
+  /** Hex SHA-256 of the certificate: msal-node `clientCertificate.thumbprintSha256`. */
+  thumbprintSha256: string
+  /** Hex SHA-1 of the certificate: msal-node `clientCertificate.thumbprint` (RS256, legacy). */
+  thumbprint: string
+}
+
+/**
+ * Generates a self-signed RSA 2048 certificate for a confidential client (a daemon or middle tier
+ * that proves itself with a certificate instead of a secret). Register `cert` on a client, give
+ * MSAL `key` and `thumbprintSha256`. Takes up to a second (RSA key generation); no network.
+ */
+export async function generateClientCertificate(
+  subject = 'cae-kit emulator client',
+): Promise<ClientCertificate> {
+  const pems = await selfSigned(subject, { keyType: 'rsa', keySize: 2048 })
+  const x509 = new X509Certificate(pems.cert)
+  const hex = (fingerprint: string) => fingerprint.replaceAll(':', '').toLowerCase()
+  return {
+    cert: pems.cert,
+    key: pems.private,
+    thumbprintSha256: hex(x509.fingerprint256),
+    thumbprint: hex(x509.fingerprint),
+  }
 }
 
 /** base64 SHA-256 of the certificate's SubjectPublicKeyInfo (Chromium `--ignore-certificate-errors-spki-list`). */

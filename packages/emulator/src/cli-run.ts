@@ -44,7 +44,12 @@ function usageError(message: string): TypeError {
 
 function banner(idp: RunningEmulator, certPath: string, created: boolean): string[] {
   const clients = idp.clients.map((c) => {
-    const kind = c.kind === 'confidential' ? `secret: ${c.clientSecret}` : 'public (PKCE)'
+    const kind =
+      c.clientSecret !== undefined
+        ? `secret: ${c.clientSecret}`
+        : c.certificates.length > 0
+          ? 'certificate'
+          : 'public (PKCE)'
     const note =
       c.clientId === DEFAULT_SPA_CLIENT_ID ? ', any http://localhost:<port>/... redirect URI' : ''
     return `  ${c.displayName.padEnd(26)} ${c.clientId}  ${kind}${note}`

@@ -8,7 +8,7 @@ import { API_APP_SCOPE, API_DELEGATED_SCOPES } from './defaults'
 import { instanceDiscovery, jwks, openidConfiguration } from './discovery'
 import { handleApi } from './resource'
 import { handleSignIn } from './sign-in'
-import { createState, createTicker, resolveConfig } from './state'
+import { createState, createTicker, isConfidential, resolveConfig } from './state'
 import { handleToken } from './token-endpoint'
 import { createSigningKeys } from './tokens'
 import type { Emulator, EmulatorAdmin, EmulatorOptions, EmulatorUrls } from './types'
@@ -129,8 +129,9 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
       return [...state.clients.values()].map((c) => ({
         clientId: c.clientId,
         ...(c.clientSecret === undefined ? {} : { clientSecret: c.clientSecret }),
+        certificates: [...c.certificates],
         displayName: c.displayName,
-        kind: c.clientSecret === undefined ? ('public' as const) : ('confidential' as const),
+        kind: isConfidential(c) ? ('confidential' as const) : ('public' as const),
         redirectUris: [...c.redirectUris],
       }))
     },

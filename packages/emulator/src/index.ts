@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { RunningEmulator, StartEmulatorOptions } from './server'
+import type { ClientCertificate, RunningEmulator, StartEmulatorOptions } from './server'
 
 // Documented seed data.
 export {
@@ -32,11 +32,18 @@ export {
 export { createEmulator } from './emulator'
 // HTTPS server (Node). Loaded on demand so browser bundles of the core never pull node:https.
 export type { MsalNodeClientOptions, MsalNodeEmulatorConfig } from './msal-config'
-export type { NetworkModule, RunningEmulator, StartEmulatorOptions, TlsCertificate } from './server'
+export type {
+  ClientCertificate,
+  NetworkModule,
+  RunningEmulator,
+  StartEmulatorOptions,
+  TlsCertificate,
+} from './server'
 export type {
   ApiRequestRecord,
   ApiScopes,
   ChallengeCause,
+  ClientAuthMethod,
   ClientInfo,
   ClientRegistration,
   Emulator,
@@ -69,4 +76,24 @@ export type {
 export async function startEmulator(options?: StartEmulatorOptions): Promise<RunningEmulator> {
   const server = await import('./server')
   return server.startEmulator(options)
+}
+
+/**
+ * Generates a self-signed RSA certificate for a confidential client that authenticates with a
+ * certificate (Node only). Same function as `generateClientCertificate` from
+ * `@cae-kit/emulator/server`, loaded lazily.
+ *
+ * @param subject - The certificate's common name.
+ * @returns `{ cert, key, thumbprintSha256, thumbprint }`: register `cert` in a client's
+ *   `certificates`; give msal-node `clientCertificate: { thumbprintSha256, privateKey: key }`.
+ * @example
+ * ```ts
+ * const certificate = await generateClientCertificate()
+ * const idp = await startEmulator({ clients: [{ clientId, certificates: [certificate.cert] }] })
+ * const cca = new ConfidentialClientApplication(idp.msalNodeConfig({ clientId, clientCertificate: certificate }))
+ * ```
+ */
+export async function generateClientCertificate(subject?: string): Promise<ClientCertificate> {
+  const server = await import('./server')
+  return server.generateClientCertificate(subject)
 }

@@ -3,14 +3,29 @@ import type { ClaimsRequest } from './claims'
 import { isCaeCapable } from './claims'
 import { type Context, issuer } from './context'
 import type { ScopeGrant } from './scopes'
-import type { ClientState, Session, UserState } from './state'
+import {
+  type ClientAuthMethod,
+  type ClientState,
+  isConfidential,
+  type Session,
+  type UserState,
+} from './state'
 import { signJwt } from './tokens'
 import { base64urlText, createUti, randomGuid, randomToken, sha256 } from './util'
 
 const PUBLIC_REFRESH_LIFETIME = 86_400
 const CONFIDENTIAL_REFRESH_LIFETIME = 90 * 86_400
 
-type Common = { origin: string; client: ClientState; grant: ScopeGrant; claims: ClaimsRequest }
+type Common = {
+  origin: string
+  client: ClientState
+  clientAuth: ClientAuthMethod
+  grant: ScopeGrant
+  claims: ClaimsRequest
+}
+
+/** Entra's `azpacr`: how the client authenticated (0 public, 1 secret, 2 certificate). */
+const AZPACR: Record<ClientAuthMethod, string> = { none: '0', secret: '1', certificate: '2' }
 
 function lifetime(ctx: Context, claims: ClaimsRequest): number {
   // CAE-capable clients get long-lived tokens (Entra: 20-28 h) because the resource can revoke them.
@@ -26,7 +41,7 @@ function baseClaims(ctx: Context, input: Common, issuedMs: number, seconds: numb
     nbf: iat,
     exp: iat + seconds,
     azp: input.client.clientId,
-    azpacr: input.client.clientSecret === undefined ? '0' : '1',
+    azpacr: AZPACR[input.clientAuth],
     appid: input.client.clientId,
     tid: ctx.config.tenantId,
     uti: createUti(issuedMs),
@@ -99,8 +114,9 @@ export async function issueUserTokens(ctx: Context, input: UserIssue) {
   }
   if (input.grant.offlineAccess) {
     const refreshToken = `1.${randomToken(48)}`
-    const refreshSeconds =
-      client.clientSecret === undefined ? PUBLIC_REFRESH_LIFETIME : CONFIDENTIAL_REFRESH_LIFETIME
+    const refreshSeconds = isConfidential(client)
+      ? CONFIDENTIAL_REFRESH_LIFETIME
+      : PUBLIC_REFRESH_LIFETIME
     ctx.state.refreshTokens.set(refreshToken, {
       clientId: client.clientId,
       sessionId: session.id,
@@ -108,7 +124,7 @@ export async function issueUserTokens(ctx: Context, input: UserIssue) {
     })
     body.refresh_token = refreshToken
     // MSAL (browser) keeps SPA refresh tokens no longer than this.
-    if (client.clientSecret === undefined) body.refresh_token_expires_in = refreshSeconds
+    if (!isConfidential(client)) body.refresh_token_expires_in = refreshSeconds
   }
   body.client_info = base64urlText(JSON.stringify({ uid: user.oid, utid: ctx.config.tenantId }))
   return body

@@ -28,6 +28,11 @@ export interface MsalNodeClientOptions {
    * @default ['CP1']
    */
   clientCapabilities?: string[]
+  /**
+   * A certificate registered on the client (`generateClientCertificate()`): the configuration
+   * then carries `clientCertificate: { thumbprintSha256, privateKey }` instead of a secret.
+   */
+  clientCertificate?: { key: string; thumbprintSha256: string }
 }
 
 /** An msal-node `Configuration` for the emulator; pass it to `new ConfidentialClientApplication()`. */
@@ -36,6 +41,7 @@ export interface MsalNodeEmulatorConfig {
   auth: {
     clientId: string
     clientSecret?: string
+    clientCertificate?: { thumbprintSha256: string; privateKey: string }
     authority: string
     knownAuthorities: string[]
     clientCapabilities: string[]
@@ -60,8 +66,14 @@ export function msalNodeConfig(
 ): MsalNodeEmulatorConfig {
   const clientId = options.clientId ?? DEFAULT_DAEMON_CLIENT_ID
   const registered = clients.find((client) => client.clientId === clientId)
+  const certificate = options.clientCertificate
+  // MSAL takes one credential: a certificate replaces the registered secret.
   const clientSecret =
-    options.clientSecret === undefined ? registered?.clientSecret : options.clientSecret
+    options.clientSecret !== undefined
+      ? options.clientSecret
+      : certificate === undefined
+        ? registered?.clientSecret
+        : undefined
   const auth: MsalNodeEmulatorConfig['auth'] = {
     clientId,
     authority: urls.authority,
@@ -69,5 +81,11 @@ export function msalNodeConfig(
     clientCapabilities: options.clientCapabilities ?? ['CP1'],
   }
   if (typeof clientSecret === 'string') auth.clientSecret = clientSecret
+  if (certificate !== undefined) {
+    auth.clientCertificate = {
+      thumbprintSha256: certificate.thumbprintSha256,
+      privateKey: certificate.key,
+    }
+  }
   return { auth, system: { networkClient } }
 }

@@ -202,7 +202,12 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
   }
 }
 
-export type { TlsCertificate } from './cert'
-export { generateCertificate, loadOrCreateCertificate, spkiSha256 } from './cert'
+export type { ClientCertificate, TlsCertificate } from './cert'
+export {
+  generateCertificate,
+  generateClientCertificate,
+  loadOrCreateCertificate,
+  spkiSha256,
+} from './cert'
 export type { NetworkModule } from './trusting-client'
 export { createNetworkClient, createTrustingFetch } from './trusting-client'

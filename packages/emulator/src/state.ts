@@ -1,4 +1,6 @@
 /** Mutable directory state (users, clients, sessions, grants, faults, logs) and its seeding. */
+
+import { certificateDer } from './client-assertion'
 import {
   API_APP_ID,
   DEFAULT_API_PATH,
@@ -12,6 +14,7 @@ import {
 import type {
   ApiRequestRecord,
   ChallengeCause,
+  ClientAuthMethod,
   EmulatorEvent,
   EmulatorOptions,
   TokenRequestRecord,
@@ -36,11 +39,33 @@ export type UserState = {
 export type ClientState = {
   clientId: string
   clientSecret?: string
+  /** PEM certificates whose keys may sign a `client_assertion`. */
+  certificates: string[]
   displayName: string
   redirectUris: string[]
   /** Object id of the service principal (`oid` of app-only tokens). */
   spOid: string
   disabledAt?: number
+}
+
+export type { ClientAuthMethod }
+
+/** A client that authenticates (secret or certificate): it gets confidential-client behaviour. */
+export function isConfidential(client: ClientState): boolean {
+  return client.clientSecret !== undefined || client.certificates.length > 0
+}
+
+/** The registered certificates of a client seed, each checked to be one PEM certificate. */
+function certificatesOf(clientId: string, certificates: readonly string[] | undefined): string[] {
+  return (certificates ?? []).map((pem) => {
+    if (typeof pem !== 'string' || certificateDer(pem) === undefined) {
+      const error = new TypeError(
+        `client ${clientId}: each of "certificates" must be one PEM certificate (-----BEGIN CERTIFICATE-----)`,
+      )
+      throw Object.assign(error, { code: 'ERR_EMULATOR_INVALID_ARGUMENT' })
+    }
+    return pem
+  })
 }
 
 /** A sign-in session: the browser cookie and every refresh token derived from it. */
@@ -150,6 +175,7 @@ export function resolveConfig(options: EmulatorOptions = {}): Config {
       displayName: seed.displayName ?? seed.clientId,
       redirectUris: 'redirectUris' in seed ? [...(seed.redirectUris ?? [])] : [],
       spOid: stableGuid(`sp:${seed.clientId}`),
+      certificates: 'certificates' in seed ? certificatesOf(seed.clientId, seed.certificates) : [],
     }
     if (seed.clientSecret !== undefined) client.clientSecret = seed.clientSecret
     clients.set(seed.clientId, client)

@@ -1,9 +1,10 @@
 /** POST /{tenant}/oauth2/v2.0/token: client authentication, test faults, grant dispatch, log. */
 import { clientCredentials, onBehalfOf } from './app-grants'
 import { parseClaimsRequest } from './claims'
+import { JWT_BEARER_ASSERTION, verifyClientAssertion } from './client-assertion'
 import type { Context } from './context'
 import { oauthError, type TokenOutcome } from './errors'
-import type { ClientState } from './state'
+import { type ClientAuthMethod, type ClientState, isConfidential } from './state'
 import type { TokenRequestRecord } from './types'
 import { redeemCode, redeemRefreshToken } from './user-grants'
 import { json, readForm } from './util'
@@ -26,10 +27,23 @@ function readBasicAuth(request: Request): { id: string; secret: string } | undef
   }
 }
 
-type ClientAuth = { ok: true; client: ClientState } | { ok: false; outcome: TokenOutcome }
+type ClientAuth =
+  | { ok: true; client: ClientState; method: ClientAuthMethod }
+  | { ok: false; outcome: TokenOutcome }
 
-/** Finds and authenticates the client; confidential clients must present their secret. */
-function authenticateClient(ctx: Context, form: URLSearchParams, request: Request): ClientAuth {
+const MISSING_CREDENTIAL =
+  "The request body must contain the following parameter: 'client_assertion' or 'client_secret'."
+
+/**
+ * Finds and authenticates the client. A confidential client presents its secret or a
+ * `client_assertion` signed with a registered certificate (the assertion wins when both come).
+ */
+async function authenticateClient(
+  ctx: Context,
+  form: URLSearchParams,
+  request: Request,
+  origin: string,
+): Promise<ClientAuth> {
   const basic = readBasicAuth(request)
   const clientId = form.get('client_id') ?? basic?.id ?? ''
   const secret = form.get('client_secret') ?? basic?.secret
@@ -48,13 +62,28 @@ function authenticateClient(ctx: Context, form: URLSearchParams, request: Reques
       outcome: oauthError(ctx, { error: 'unauthorized_client', code: 7000112, description }),
     }
   }
-  if (client.clientSecret !== undefined) {
-    if (secret === undefined || secret === null) {
-      const description =
-        "The request body must contain the following parameter: 'client_assertion' or 'client_secret'."
+  const assertion = form.get('client_assertion')
+  if (assertion !== null) {
+    const type = form.get('client_assertion_type')
+    if (type !== JWT_BEARER_ASSERTION) {
+      const description = `The client_assertion_type must be '${JWT_BEARER_ASSERTION}'.`
       return {
         ok: false,
-        outcome: oauthError(ctx, { error: 'invalid_client', code: 7000218, description }),
+        outcome: oauthError(ctx, { error: 'invalid_request', code: 90014, description }),
+      }
+    }
+    const verified = await verifyClientAssertion(ctx, client, assertion, origin)
+    return verified.ok ? { ok: true, client, method: 'certificate' } : verified
+  }
+  if (isConfidential(client)) {
+    if (secret === undefined || secret === null) {
+      return {
+        ok: false,
+        outcome: oauthError(ctx, {
+          error: 'invalid_client',
+          code: 7000218,
+          description: MISSING_CREDENTIAL,
+        }),
       }
     }
     if (secret !== client.clientSecret) {
@@ -70,7 +99,7 @@ function authenticateClient(ctx: Context, form: URLSearchParams, request: Reques
       }
     }
   }
-  return { ok: true, client }
+  return { ok: true, client, method: isConfidential(client) ? 'secret' : 'none' }
 }
 
 async function dispatch(
@@ -78,10 +107,12 @@ async function dispatch(
   origin: string,
   form: URLSearchParams,
   request: Request,
+  record: TokenRequestRecord,
 ): Promise<TokenOutcome> {
   const grantType = form.get('grant_type') ?? ''
-  const auth = authenticateClient(ctx, form, request)
+  const auth = await authenticateClient(ctx, form, request, origin)
   if (!auth.ok) return auth.outcome
+  record.clientAuth = auth.method
   const claims = parseClaimsRequest(form.get('claims'))
   if (!claims.ok) {
     return oauthError(ctx, {
@@ -90,7 +121,13 @@ async function dispatch(
       description: claims.description,
     })
   }
-  const input = { origin, client: auth.client, form, claims: claims.claims }
+  const input = {
+    origin,
+    client: auth.client,
+    clientAuth: auth.method,
+    form,
+    claims: claims.claims,
+  }
   switch (grantType) {
     case 'authorization_code':
       return redeemCode(ctx, input)
@@ -150,7 +187,7 @@ export async function handleToken(ctx: Context, request: Request, origin: string
   }
   // Logged on arrival so concurrent requests keep their arrival order.
   ctx.state.tokenLog.push(record)
-  const outcome = (await applyFaults(ctx)) ?? (await dispatch(ctx, origin, form, request))
+  const outcome = (await applyFaults(ctx)) ?? (await dispatch(ctx, origin, form, request, record))
   record.status = outcome.status
   record.ok = outcome.status === 200
   if (outcome.username !== undefined) record.username = outcome.username

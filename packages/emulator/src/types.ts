@@ -31,6 +31,12 @@ export type ClientRegistration = {
   /** Client secret; makes the client confidential. @default undefined (public client) */
   clientSecret?: string
   /**
+   * PEM X.509 certificates whose private keys may sign a `client_assertion` (RS256 or PS256, as
+   * msal-node's `auth.clientCertificate` or `auth.clientAssertion` send it); makes the client
+   * confidential. `generateClientCertificate()` makes one for tests. @default []
+   */
+  certificates?: string[]
+  /**
    * Accepted redirect URIs (exact match). Loopback URIs (`localhost`, `127.0.0.1`, `[::1]`, any port)
    * are always accepted. @default []
    */
@@ -79,8 +85,10 @@ export type UserInfo = {
 export type ClientInfo = {
   clientId: string
   clientSecret?: string
+  /** Registered PEM certificates (for `client_assertion`). */
+  certificates: string[]
   displayName: string
-  /** `confidential` when the client has a secret. */
+  /** `confidential` when the client has a secret or a certificate. */
   kind: 'public' | 'confidential'
   redirectUris: string[]
 }
@@ -117,7 +125,12 @@ export type TokenRequestRecord = {
   errorCode?: number
   /** The user the token was (or would have been) issued for. */
   username?: string
+  /** How the client proved itself, once it did. */
+  clientAuth?: ClientAuthMethod
 }
+
+/** How a client authenticated a token request: not at all (public), secret, or certificate. */
+export type ClientAuthMethod = 'none' | 'secret' | 'certificate'
 
 /** One call to the CAE-enabled API, in arrival order. */
 export type ApiRequestRecord = {

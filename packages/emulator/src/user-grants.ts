@@ -5,12 +5,14 @@ import { oauthError, type TokenOutcome } from './errors'
 import { issueUserTokens } from './issue'
 import { grantAuthContexts, secondFactorNeed, stepUpClaims, stepUpDescription } from './policy'
 import { resolveScopes } from './scopes'
-import { type ClientState, type Session, userByOid } from './state'
+import { type ClientAuthMethod, type ClientState, type Session, userByOid } from './state'
 import { sha256, splitScopes } from './util'
 
 export type GrantInput = {
   origin: string
   client: ClientState
+  /** How the client authenticated this request (`azpacr` 0, 1, 2). */
+  clientAuth: ClientAuthMethod
   form: URLSearchParams
   claims: ClaimsRequest
 }
@@ -69,6 +71,7 @@ async function issueFromSession(
   const body = await issueUserTokens(ctx, {
     origin: input.origin,
     client: input.client,
+    clientAuth: input.clientAuth,
     grant: scopes.grant,
     claims: input.claims,
     user,

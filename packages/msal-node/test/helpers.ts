@@ -5,7 +5,7 @@ import {
   CryptoProvider,
   PublicClientApplication,
 } from '@azure/msal-node'
-import { type RunningEmulator, startEmulator } from '@cae-kit/emulator'
+import { type RunningEmulator, type StartEmulatorOptions, startEmulator } from '@cae-kit/emulator'
 import { afterAll, beforeAll, beforeEach } from 'vitest'
 
 /** Loopback redirect URI: the emulator accepts any `http://localhost:<port>/...` for every client. */
@@ -15,10 +15,10 @@ export const REDIRECT_URI = 'http://localhost:3000/auth/callback'
  * Starts one HTTPS emulator for the test file, resets it (seeds, logs, faults) before each test and
  * closes it after the last. Returns a getter: the emulator exists only once `beforeAll` ran.
  */
-export function useEmulator(): () => RunningEmulator {
+export function useEmulator(options: StartEmulatorOptions = {}): () => RunningEmulator {
   let idp: RunningEmulator | undefined
   beforeAll(async () => {
-    idp = await startEmulator({ port: 0 })
+    idp = await startEmulator({ port: 0, ...options })
   })
   afterAll(async () => {
     await idp?.close()
