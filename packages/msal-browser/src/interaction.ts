@@ -9,9 +9,11 @@
 /**
  * Work run under the gate. `renewed` is true when another tab held the lock while this task
  * waited, or a task of this tab succeeded since the request started: a prompt may have renewed
- * the session, so the task should try silently again before prompting.
+ * the session, so the task should try silently again before prompting. `cancelled` is true when
+ * a task of this tab failed with `ERR_CAE_INTERACTION_CANCELLED` since the request started: the
+ * user just said no, and prompting again at once would be refused (no user gesture) or unwelcome.
  */
-export type GateTask<T> = (renewed: boolean) => Promise<T>
+export type GateTask<T> = (renewed: boolean, cancelled: boolean) => Promise<T>
 
 /**
  * Runs `task` after every task queued before it, holding the app's cross-tab lock. `started` is
@@ -22,15 +24,25 @@ export type Gate = <T>(started: number, task: GateTask<T>, signal?: AbortSignal)
 
 /**
  * Holds the Web Lock `name` while `fn` runs (released on settle, or when the page unloads).
- * Asks with `ifAvailable` first: `fn(true)` means another tab held the lock meanwhile.
+ * Asks with `ifAvailable` first: `fn(true)` means another tab held the lock meanwhile. A `signal`
+ * that aborts while waiting for another tab withdraws the request: `fn` never runs.
  */
-const withLock = async <T>(name: string, fn: (contended: boolean) => Promise<T>): Promise<T> => {
+const withLock = async <T>(
+  name: string,
+  fn: (contended: boolean) => Promise<T>,
+  signal: AbortSignal | undefined,
+): Promise<T> => {
   const locks = (globalThis as { navigator?: { locks?: LockManager } }).navigator?.locks
   if (!locks) return fn(false)
   const box = await locks.request(name, { ifAvailable: true }, async (lock) =>
     lock ? { value: await fn(false) } : undefined,
   )
-  return box ? box.value : (locks.request(name, () => fn(true)) as Promise<T>)
+  return box
+    ? box.value
+    : (locks.request(name, signal ? { signal } : {}, () => {
+        signal?.throwIfAborted()
+        return fn(true)
+      }) as Promise<T>)
 }
 
 /**
@@ -47,15 +59,27 @@ const withLock = async <T>(name: string, fn: (contended: boolean) => Promise<T>)
 export const createGate = (name: string): Gate => {
   let tail: Promise<unknown> = Promise.resolve()
   let last = 0
+  let cancelledAt = 0
   return <T>(started: number, task: GateTask<T>, signal?: AbortSignal) => {
     const run = tail.then(() => {
       // Nobody waits for it any more: no prompt for a request that was abandoned.
       signal?.throwIfAborted()
-      return withLock(name, async (contended) => {
-        const value = await task(contended || last >= started)
-        last = Date.now()
-        return value
-      })
+      return withLock(
+        name,
+        async (contended) => {
+          try {
+            const value = await task(contended || last >= started, cancelledAt >= started)
+            last = Date.now()
+            return value
+          } catch (error) {
+            if ((error as { code?: unknown })?.code === 'ERR_CAE_INTERACTION_CANCELLED') {
+              cancelledAt = Date.now()
+            }
+            throw error
+          }
+        },
+        signal,
+      )
     })
     tail = run.catch(() => undefined)
     return signal

@@ -5,7 +5,7 @@
  */
 
 import type { AccountInfo, AuthenticationResult } from '@azure/msal-browser'
-import type { AccessToken, TokenProvider } from '@cae-kit/core'
+import type { AccessToken, TokenProvider, TokenRequest } from '@cae-kit/core'
 import {
   CaeError,
   claimsOf,
@@ -17,6 +17,7 @@ import {
 import { gateFor } from './interaction'
 import type { MsalBrowserClient, MsalBrowserOptions } from './options'
 import { redirectForToken } from './redirect'
+import { type Waiter, waitFor } from './waiting'
 
 const toToken = (result: AuthenticationResult): AccessToken => ({
   token: result.accessToken,
@@ -71,37 +72,45 @@ export const fromMsalBrowser = (
     )
   }
 
-  return {
-    async getToken({ scopes, claims, stepUp, signal, pendingRequests }) {
-      const started = Date.now()
-      const account = await resolveAccount()
-      let wanted = claims
-      let cause: unknown
-      // Claims only when present: MSAL treats any claims as "skip the access-token cache".
-      const base = () => ({
-        scopes,
-        ...(account && { account }),
-        ...(wanted && { claims: wanted }),
-      })
-      const silent = async (): Promise<AccessToken | undefined> => {
-        try {
-          return toToken(await pca.acquireTokenSilent(base()))
-        } catch (error) {
-          if (isAccessBlocked(error))
-            throw interactionError('ERR_CAE_ACCESS_BLOCKED', error, scopes, wanted)
-          if (!needsInteraction(error)) throw error
-          // The token endpoint may name claims itself (e.g. a Conditional Access policy id).
-          wanted ??= claimsOf(error)
-          cause = error
-          return undefined
-        }
+  const acquire = async (
+    { scopes, claims, stepUp, signal }: TokenRequest,
+    waiter: Waiter,
+  ): Promise<AccessToken> => {
+    const started = Date.now()
+    let account = await resolveAccount()
+    let wanted = claims
+    let cause: unknown
+    // Claims only when present: MSAL treats any claims as "skip the access-token cache".
+    const base = () => ({
+      scopes,
+      ...(account && { account }),
+      ...(wanted && { claims: wanted }),
+    })
+    const silent = async (): Promise<AccessToken | undefined> => {
+      try {
+        return toToken(await pca.acquireTokenSilent(base()))
+      } catch (error) {
+        if (isAccessBlocked(error))
+          throw interactionError('ERR_CAE_ACCESS_BLOCKED', error, scopes, wanted)
+        if (!needsInteraction(error)) throw error
+        // The token endpoint may name claims itself (e.g. a Conditional Access policy id).
+        wanted ??= claimsOf(error)
+        cause = error
+        return undefined
       }
-      // MSAL cannot prove acr_values / max_age from its cache: a step-up always prompts.
-      const token = stepUp ? undefined : await silent()
-      if (token) return token
-      if (interaction === 'none')
-        throw interactionError('ERR_CAE_INTERACTION_REQUIRED', cause, scopes, wanted)
+    }
+    // MSAL cannot prove acr_values / max_age from its cache: a step-up always prompts.
+    const token = stepUp ? undefined : await silent()
+    if (token) return token
+    if (interaction === 'none')
+      throw interactionError('ERR_CAE_INTERACTION_REQUIRED', cause, scopes, wanted)
 
+    const prompt = async (kind: 'popup' | 'redirect'): Promise<AccessToken> => {
+      try {
+        await onInteraction?.({ kind, scopes, claims: wanted, account })
+      } catch (error) {
+        throw interactionError('ERR_CAE_INTERACTION_CANCELLED', error, scopes, wanted)
+      }
       const request = {
         ...interactiveRequest,
         ...base(),
@@ -113,27 +122,42 @@ export const fromMsalBrowser = (
           },
         }),
       }
-      const prompt = async (kind: 'popup' | 'redirect'): Promise<AccessToken> => {
-        try {
-          await onInteraction?.({ kind, scopes, claims: wanted, account })
-        } catch (error) {
-          throw interactionError('ERR_CAE_INTERACTION_CANCELLED', error, scopes, wanted)
-        }
-        if (kind === 'redirect') return redirectForToken(pca, request, pendingRequests)
-        try {
-          return toToken(await pca.acquireTokenPopup(request))
-        } catch (error) {
-          const code = classifyInteractive(error)
-          if (code === 'ERR_CAE_POPUP_BLOCKED' && options.fallbackToRedirect)
-            return prompt('redirect')
-          throw code ? interactionError(code, error, scopes, wanted) : error
-        }
+      // Everything waiting for a token leaves with the page: this request's waiters first.
+      if (kind === 'redirect') return redirectForToken(pca, request, waiter.all)
+      try {
+        return toToken(await pca.acquireTokenPopup(request))
+      } catch (error) {
+        const code = classifyInteractive(error)
+        if (code === 'ERR_CAE_POPUP_BLOCKED' && options.fallbackToRedirect)
+          return prompt('redirect')
+        throw code ? interactionError(code, error, scopes, wanted) : error
       }
-      return gate(
-        started,
-        async (renewed) => (renewed && !stepUp && (await silent())) || prompt(interaction),
-        signal,
-      )
+    }
+    return gate(
+      started,
+      async (renewed, cancelled) => {
+        // A prompt may have signed someone in: ask again which account to use.
+        if (renewed) account = await resolveAccount()
+        const token = renewed && !stepUp && (await silent())
+        if (token) return token
+        // The user just closed the prompt another request opened: no second one now.
+        if (cancelled)
+          throw interactionError('ERR_CAE_INTERACTION_CANCELLED', cause, scopes, wanted)
+        return prompt(interaction)
+      },
+      signal,
+    )
+  }
+
+  return {
+    async getToken(request) {
+      // Tracked from the start: a redirect started meanwhile stores this request's waiters too.
+      const waiter = waitFor(pca, request.pendingRequests)
+      try {
+        return await acquire(request, waiter)
+      } finally {
+        waiter.done()
+      }
     },
   }
 }

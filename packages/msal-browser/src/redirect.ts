@@ -42,9 +42,11 @@ const sweep = (maxAgeMs: number, key?: string) => {
  *
  * @param pca - The application.
  * @param request - The MSAL redirect request (scopes, claims, account, extra fields).
- * @param pendingRequests - The engine's descriptor source; without it nothing is replayed later.
+ * @param pendingRequests - Describes every request waiting in the app; without it nothing is
+ * replayed later. Its failure stores nothing and still redirects.
  * @returns Never resolves; rejects with `ERR_CAE_INTERACTION_REQUIRED` when MSAL returns without
- * leaving the page (`onRedirectNavigate` returned false), or with MSAL's error.
+ * leaving the page (`onRedirectNavigate` returned false), `ERR_CAE_INTERACTION_CANCELLED` when the
+ * user came back without signing in (MSAL `user_cancelled`), or with MSAL's error.
  */
 export const redirectForToken = async (
   pca: Pick<IPublicClientApplication, 'acquireTokenRedirect'>,
@@ -52,14 +54,21 @@ export const redirectForToken = async (
   pendingRequests: (() => Promise<PendingRequest[]>) | undefined,
 ): Promise<never> => {
   const state = PREFIX + Date.now()
-  sessionStorage.setItem(state, JSON.stringify((await pendingRequests?.()) ?? []))
+  try {
+    sessionStorage.setItem(state, JSON.stringify((await pendingRequests?.()) ?? []))
+  } catch {
+    // Storage full or disabled, or no descriptions: the replay is lost, never the sign-in.
+  }
   try {
     // MSAL resolves only if the page is still here after its navigation timeout, or at once when
     // onRedirectNavigate cancels the navigation.
     await pca.acquireTokenRedirect({ ...request, state })
   } catch (error) {
-    sessionStorage.removeItem(state)
-    throw error
+    try {
+      sessionStorage.removeItem(state)
+    } catch {}
+    const code = classifyInteractive(error)
+    throw code ? interactionError(code, error, request.scopes, request.claims) : error
   }
   throw interactionError('ERR_CAE_INTERACTION_REQUIRED', undefined, request.scopes, request.claims)
 }
@@ -128,7 +137,9 @@ export const resumeAfterRedirect = async <R = Response>(
   const resume: RedirectResume<R> = { result, pending: [], replays: [] }
   if (state?.startsWith(PREFIX) && Date.now() - +state.slice(PREFIX.length) <= maxAgeMs) {
     try {
-      resume.pending = JSON.parse(sessionStorage.getItem(state) ?? '[]')
+      const stored: unknown = JSON.parse(`${sessionStorage.getItem(state)}`)
+      // Storage is the page's, not ours alone: only an array is what we wrote.
+      if (Array.isArray(stored)) resume.pending = stored
     } catch {}
   }
   // Deleted before any replay: a reload or a second call never replays the same request twice.

@@ -1,5 +1,6 @@
 import { CaeOptionsError, ClaimsDecodeError, encodeClaims, isCaeError } from '@cae-kit/core'
 import { assertDecodedClaims } from './decoded-claims'
+import { mapMsalError } from './map-msal-error'
 
 /** Parameters of the challenge a middle tier sends to its own client. */
 export interface ClaimsChallengeResponseOptions {
@@ -102,16 +103,30 @@ function quote(name: string, text: string): string {
   return `"${text.replace(/["\\]/g, '\\$&')}"`
 }
 
-/** The claims to send up, from the first error in the `cause` chain that must go to a user. */
+/**
+ * The claims to send up, from the first error in the `cause` chain that must go to a user. The
+ * first cae-kit error other than a `TokenAcquisitionError` (a wrapper of what the provider threw)
+ * decides: only `ERR_CAE_INTERACTION_REQUIRED` goes up (an access block
+ * carries MSAL's claims in its cause, but no sign-in lifts it). A bare MSAL error with claims is
+ * classified the way the provider would classify it.
+ */
 function findClaims(error: unknown): string | undefined {
   let current = error
   for (let depth = 0; depth < MAX_CAUSE_DEPTH; depth++) {
     if (typeof current !== 'object' || current === null) return undefined
     const claims = usableClaims((current as { claims?: unknown }).claims)
-    if (isCaeError(current)) {
-      if (current.code === 'ERR_CAE_INTERACTION_REQUIRED') return claims
-    } else if ((current as { name?: unknown }).name === 'InteractionRequiredAuthError') {
-      if (claims !== undefined) return claims
+    // TokenAcquisitionError only wraps what a provider threw: its cause decides.
+    if (isCaeError(current) && current.code !== 'ERR_CAE_TOKEN_ACQUISITION_FAILED') {
+      return current.code === 'ERR_CAE_INTERACTION_REQUIRED' ? claims : undefined
+    }
+    if (
+      (current as { name?: unknown }).name === 'InteractionRequiredAuthError' &&
+      claims !== undefined
+    ) {
+      const mapped = mapMsalError(current, { scopes: [], claims })
+      return isCaeError(mapped) && mapped.code === 'ERR_CAE_INTERACTION_REQUIRED'
+        ? claims
+        : undefined
     }
     current = (current as { cause?: unknown }).cause
   }
