@@ -13,24 +13,23 @@ import {
   type StepUpRequest,
 } from '@cae-kit/core'
 import {
+  AxiosHeaders,
   type AxiosInstance,
   type AxiosResponse,
   CanceledError,
   getAdapter,
   type InternalAxiosRequestConfig,
 } from 'axios'
-import { finalUrl, guardRedirects } from './redirects'
+import { finalUrl, guardRedirects, trackFetchRedirects } from './redirects'
 import { bodyForDescription, keepData } from './request-data'
 import { requestUrl } from './request-url'
 
 /** Per-request state cae-kit keeps under `config.caeKit` (one key, typed by augmentation). */
 export interface CaeAxiosRequestState {
-  /** `true` on the one replay sent after answering a challenge: a replay is never answered again. */
+  /** `true` once the request was sent again after answering a challenge (seen on `response.config`). */
   readonly replay: boolean
   /** @internal The engine exchange of this request (methods only: nothing secret serialises). */
   readonly exchange?: CaeExchange | undefined
-  /** @internal `false` when the data was a stream too large to keep for a replay. */
-  readonly replayable?: boolean | undefined
 }
 
 /**
@@ -63,6 +62,9 @@ declare module 'axios' {
 
 type Config = InternalAxiosRequestConfig
 type AxiosErrorLike = { isAxiosError: true; response?: AxiosResponse; caeKit?: CaeAxiosErrorInfo }
+type Adapter = (config: Config) => Promise<AxiosResponse>
+/** What one send settled with: the response, or the rejection and the response it carries. */
+type Outcome = { response?: AxiosResponse | undefined; rejected?: { reason: unknown } }
 
 /** The response an `AxiosError` carries (HTTP errors), or `undefined` for any other failure. */
 function responseOf(error: unknown): AxiosResponse | undefined {
@@ -71,28 +73,43 @@ function responseOf(error: unknown): AxiosResponse | undefined {
     : undefined
 }
 
-/** Looks for a challenge; axios' response headers are an `AxiosHeaders` (it has `get`). */
-function detect(exchange: CaeExchange, response: AxiosResponse) {
-  return exchange.detect(response as never, finalUrl(response))
+/** Sends once and captures the outcome instead of throwing. */
+function settle(send: Adapter, config: Config): Promise<Outcome> {
+  return send(config).then(
+    (response) => ({ response }),
+    (reason: unknown) => ({ response: responseOf(reason), rejected: { reason } }),
+  )
 }
 
-/** A response to answer: a 401 to a first send that cae-kit authorized. */
-function isChallenged(response: AxiosResponse | undefined): response is AxiosResponse {
-  const state = response?.config?.caeKit
-  return response?.status === 401 && !!state?.exchange && !state.replay
+/** The outcome as the adapter's caller expects it: the response, or the rejection. */
+function unwrap(outcome: Outcome): AxiosResponse {
+  if (outcome.rejected) throw outcome.rejected.reason
+  return outcome.response as AxiosResponse
 }
+
+/** The challenge in a 401, if any; axios' response headers are an `AxiosHeaders` (it has `get`). */
+function detect(exchange: CaeExchange, response: AxiosResponse | undefined) {
+  return response?.status === 401
+    ? exchange.detect(response as never, finalUrl(response))
+    : undefined
+}
+
+/** `user:password@` in the URL: axios sends HTTP Basic for it, as for `auth`. */
+const USER_INFO = /^[a-z][a-z\d+\-.]*:\/\/[^/?#]*@/i
 
 /**
  * Protects an axios instance: requests to the configured resources get `Authorization`, and a CAE
  * claims challenge (or RFC 9470 step-up challenge) is answered with a fresh token and the request
- * replayed once, through the same instance, with its data as transformed the first time.
- * Requests to other URLs, and requests that already carry `Authorization` (or `auth`), are left
- * alone.
+ * sent again once, by the same adapter, with the data as transformed the first time. The replay
+ * happens below the interceptor chains: response interceptors see one response per call.
+ * Requests to other URLs, and requests that carry their own `Authorization` (or `auth`, or
+ * credentials in the URL) when they are sent, are left alone.
  *
  * @param instance - The axios instance to protect (axios ≥ 1.6, browser or Node).
  * @param options - See `CaeOptions`: `tokenProvider`, `resources`, `strict`, `onEvent`, `logger`,
- *   `maxReplayBodyBytes`.
- * @returns A function that removes the interceptors again.
+ *   `maxReplayBodyBytes`, `partitionKey`.
+ * @returns A function that removes the interceptor again (requests already sent finish as they
+ *   started).
  * Requests then reject with: the `AxiosError` axios throws for the replay when it is challenged
  * again (`error.response` is the second 401, `error.caeKit.claims` what it asks for);
  * `TokenAcquisitionError` (`ERR_CAE_TOKEN_ACQUISITION_FAILED`, `response` = the 401); the
@@ -123,109 +140,86 @@ export function attachCae(instance: AxiosInstance, options: CaeOptions): () => v
 
   /**
    * Synchronous, and registered `{ synchronous: true }`: when every request interceptor is, axios
-   * dispatches inline instead of chaining a promise per interceptor (about 1 µs a request). With
-   * a cached token the header is set here; anything asynchronous is deferred into the send.
+   * dispatches inline instead of chaining a promise per interceptor (about 1 µs a request). It
+   * matches the resource (calling `partitionKey` in the caller's context) and wraps the adapter;
+   * everything else happens in the send, on the config as dispatched.
    */
   function onRequest(config: Config): Config {
-    const state = config.caeKit
-    if (state?.replay) return config
+    // An interceptor may have replaced the headers with a plain object: axios accepts that.
+    const headers = AxiosHeaders.from(config.headers)
+    config.headers = headers
+    const url = requestUrl(config)
     // Resource match first: nothing about tokens happens for a URL outside the resources.
     const exchange = engine.begin({
-      url: requestUrl(config),
+      url,
       method: config.method,
       signal: config.signal as AbortSignal | undefined,
     })
-    // The caller's own Authorization (or `auth`) wins: that request is left alone. A config that
-    // already has state was authorized by cae-kit (a retry of it): it is authorized afresh.
-    if (
-      !exchange ||
-      (!state && (config.auth !== undefined || config.headers.has('Authorization')))
-    ) {
-      return config
-    }
-    guardRedirects(config, exchange)
-    // Data a send would consume (streams) or re-encode (multipart forms) is kept first.
-    const kept = keepData(engine, config)
-    config.caeKit = { replay: false, exchange }
-    const authorization = kept
-      ? kept.then(() => exchange.authorize(describe(config)))
-      : exchange.authorize(describe(config))
-    if (typeof authorization === 'string') {
-      config.headers.set('Authorization', authorization)
-      return config
-    }
-    // The rest moves into the send: the config's adapter is wrapped for this one request. A send
-    // that never happens (a later interceptor threw, an abort) must not leave a rejection
-    // unhandled. Rejections need no translating: once the signal is aborted axios rejects with
-    // its CanceledError for any adapter error, and passes every other error on unchanged.
-    authorization.catch(() => {})
-    // Always set: axios merges the instance's default adapter list into every config.
+    if (!exchange) return config
+    // A config cae-kit authorized before (a retry of `error.config`) is authorized afresh.
+    if (config.caeKit?.exchange) headers.delete('Authorization')
     const adapter = config.adapter
-    config.adapter = async (sent) => {
-      // `sent`, the dispatched copy of `config`, becomes `response.config`: a replay made from it
-      // must find the caller's adapter, not this one.
-      sent.adapter = adapter as never
-      sent.headers.set('Authorization', await authorization)
-      if (kept) {
-        // keepData replaced `config.data` after axios copied the config (the headers it set, a
-        // multipart boundary, are one object the copy shares).
-        sent.data = config.data
-        sent.caeKit = { replay: false, exchange, replayable: await kept }
-      }
-      return getAdapter(adapter, sent)(sent)
-    }
+    config.caeKit = { replay: false, exchange }
+    // Always set: axios merges the instance's default adapter list into every config.
+    config.adapter = (sent) => send(sent, exchange, adapter)
     return config
   }
 
-  async function answer(
-    response: AxiosResponse,
-    error?: { rejected: unknown },
+  /**
+   * The send of a protected request: decides on the config as dispatched (after every request
+   * interceptor and `transformRequest`), authorizes, sends, and answers one challenge by sending
+   * the same config again with the new token.
+   */
+  async function send(
+    sent: Config,
+    exchange: CaeExchange,
+    adapter: Config['adapter'],
   ): Promise<AxiosResponse> {
-    const config = response.config
-    const { exchange, replayable } = config.caeKit as CaeAxiosRequestState & {
-      exchange: CaeExchange
+    // `sent` becomes `response.config`: a retry made from it must find the caller's adapter.
+    sent.adapter = adapter as never
+    trackFetchRedirects(sent)
+    const send = getAdapter(adapter, sent) as Adapter
+    // The caller's own credentials win, whichever interceptor set them; a URL an interceptor moved
+    // out of the resource gets no token.
+    if (
+      sent.auth !== undefined ||
+      sent.headers.has('Authorization') ||
+      USER_INFO.test(requestUrl(sent)) ||
+      !exchange.covers(requestUrl(sent))
+    ) {
+      sent.caeKit = { replay: false }
+      return send(sent)
     }
-    const challenge = detect(exchange, response)
-    if (!challenge) {
-      if (error) throw error.rejected
-      return response
-    }
+    guardRedirects(sent, exchange)
+    // Data a send would consume (streams) or re-encode (multipart forms) is kept first.
+    const replayable = (await keepData(engine, sent)) !== false
+    sent.headers.set('Authorization', await exchange.authorize(describe(sent)))
+    const first = await settle(send, sent)
+    const challenge = detect(exchange, first.response)
+    if (!challenge) return unwrap(first)
     let authorization: string
     try {
       authorization = await exchange.answer(challenge, {
-        response,
-        request: config,
-        replayable: replayable !== false,
-        describe: describe(config),
+        response: first.response,
+        request: sent,
+        replayable,
+        describe: describe(sent),
       })
     } catch (failure) {
       // An abort while waiting for a token rejects as axios itself would: with its CanceledError.
-      const signal = config.signal as AbortSignal | undefined
+      const signal = sent.signal as AbortSignal | undefined
       throw signal?.aborted && failure === signal.reason
-        ? new CanceledError(undefined, config)
+        ? new CanceledError(undefined, sent)
         : failure
     }
-    // config.data is already transformed (dispatchRequest stores the result on the config), so
-    // the replay sends it as is: transforms run once, the bytes are the same.
-    const replay = {
-      ...config,
-      headers: config.headers.concat().set('Authorization', authorization),
-      transformRequest: [(data: unknown) => data],
-      caeKit: { replay: true },
-    }
-    let second: AxiosResponse | undefined
-    let failed: { rejected: unknown } | undefined
-    try {
-      second = await instance.request(replay)
-    } catch (rejected) {
-      failed = { rejected }
-      second = responseOf(rejected)
-    }
-    const again = second && detect(exchange, second)
-    if (second && again) {
-      exchange.unsatisfied(again, second)
-      if (failed) {
-        ;(failed.rejected as AxiosErrorLike).caeKit = {
+    sent.caeKit = { replay: true, exchange }
+    sent.headers.set('Authorization', authorization)
+    const second = await settle(send, sent)
+    const again = second.response && detect(exchange, second.response)
+    if (again && second.response) {
+      exchange.unsatisfied(again, second.response)
+      if (second.rejected) {
+        ;(second.rejected.reason as AxiosErrorLike).caeKit = {
           code: 'ERR_CAE_CHALLENGE_AFTER_REPLAY',
           claims: again.claims,
           stepUp: again.stepUp,
@@ -233,22 +227,9 @@ export function attachCae(instance: AxiosInstance, options: CaeOptions): () => v
         }
       }
     }
-    if (failed) throw failed.rejected
-    return second as AxiosResponse
+    return unwrap(second)
   }
 
   const requestId = instance.interceptors.request.use(onRequest, undefined, { synchronous: true })
-  const responseId = instance.interceptors.response.use(
-    // A 401 resolves only when validateStatus accepts it; it is answered all the same.
-    (response) => (isChallenged(response) ? answer(response) : response),
-    (error: unknown) => {
-      const response = responseOf(error)
-      if (isChallenged(response)) return answer(response, { rejected: error })
-      throw error
-    },
-  )
-  return () => {
-    instance.interceptors.request.eject(requestId)
-    instance.interceptors.response.eject(responseId)
-  }
+  return () => instance.interceptors.request.eject(requestId)
 }

@@ -10,27 +10,48 @@ import type { InternalAxiosRequestConfig } from 'axios'
 import { bufferReadable, isReadableLike } from './stream-body'
 
 /**
- * A spec `FormData` that axios will send as multipart (no Content-Type, or multipart). With a
- * JSON or urlencoded Content-Type axios converts the form itself, so it is left to axios.
+ * A spec `FormData` as dispatched: axios' adapters send it as multipart whatever Content-Type the
+ * config holds (`transformRequest` already turned it into JSON when that was asked for).
  */
-function isMultipartForm(config: InternalAxiosRequestConfig): boolean {
-  if (typeof FormData !== 'function' || !(config.data instanceof FormData)) return false
-  const type = config.headers.getContentType()
-  return !type || /^multipart\/form-data/i.test(String(type))
+function isSpecFormData(data: unknown): data is FormData {
+  return typeof FormData === 'function' && data instanceof FormData
 }
 
+/** The `form-data` package's form (what axios makes of an object posted as multipart in Node). */
+interface FormDataPackage {
+  getBuffer(): Uint8Array
+  getHeaders(): Record<string, string>
+}
+
+const isFormDataPackage = (data: unknown): data is FormDataPackage =>
+  typeof (data as Partial<FormDataPackage> | null)?.getBuffer === 'function' &&
+  typeof (data as Partial<FormDataPackage>).getHeaders === 'function'
+
 /**
- * Keeps data that a send would consume or re-encode, before the first send: a Node `Readable` or
- * a web stream is read up to `maxReplayBodyBytes`; a multipart `FormData` is serialised once so
- * both sends carry the same bytes and boundary. Resolves `false` when the data cannot be replayed
- * (a stream over the limit, or one that cannot be read ahead and put back, such as the `form-data`
- * package: sent as it is). Returns `undefined` for data axios re-reads on every send.
+ * Keeps data that a send would consume or re-encode, before the first send, as axios dispatches
+ * it (after `transformRequest`): a Node `Readable` or a web stream is read up to
+ * `maxReplayBodyBytes`; a multipart `FormData` is serialised once so both sends carry the same
+ * bytes and boundary; a `form-data` package form becomes its bytes (with its Content-Type) when
+ * all its parts are in memory. Resolves `false` when the data cannot be replayed (a stream over
+ * the limit, a form with stream parts, a stream that cannot be read ahead and put back: sent as
+ * it is). Returns `undefined` for data axios re-reads on every send.
  */
 export function keepData(
   engine: CaeEngine,
   config: InternalAxiosRequestConfig,
 ): Promise<boolean> | undefined {
   const { data } = config
+  if (isFormDataPackage(data)) {
+    try {
+      // getBuffer() throws when a part is a stream: such a form goes out as the stream it is.
+      const bytes = data.getBuffer()
+      config.headers.set(data.getHeaders())
+      config.data = bytes
+      return Promise.resolve(true)
+    } catch {
+      return Promise.resolve(false)
+    }
+  }
   if (isReadableLike(data)) {
     return bufferReadable(data, engine.maxReplayBodyBytes).then((bytes) => {
       if (bytes) config.data = bytes
@@ -38,7 +59,7 @@ export function keepData(
     })
   }
   if (typeof data?.pipe === 'function') return Promise.resolve(false)
-  if (typeof data?.getReader !== 'function' && !isMultipartForm(config)) return undefined
+  if (typeof data?.getReader !== 'function' && !isSpecFormData(data)) return undefined
   return engine.prepareBody(data).then(({ body, contentType, replayable }) => {
     config.data = body instanceof Uint8Array ? body.buffer : body
     if (contentType) config.headers.set('Content-Type', contentType)

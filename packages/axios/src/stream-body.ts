@@ -8,6 +8,10 @@
 
 /** The parts of a Node `Readable` used here (typed structurally: no Node types in this package). */
 export interface ReadableLike {
+  /** Node ≥ 12: the stream emitted `end` already. */
+  readableEnded?: boolean
+  /** The stream was destroyed: nothing more will come. */
+  destroyed?: boolean
   pipe: (...args: never[]) => unknown
   on(event: string, listener: (value: unknown) => void): unknown
   removeListener(event: string, listener: (value: unknown) => void): unknown
@@ -44,6 +48,10 @@ export function bufferReadable(
   stream: ReadableLike,
   maxBytes: number,
 ): Promise<ArrayBuffer | undefined> {
+  // An ended stream has nothing left: axios would send it as an empty body. A destroyed one can
+  // neither be read nor replayed: axios gets it as it is.
+  if (stream.readableEnded) return Promise.resolve(new ArrayBuffer(0))
+  if (stream.destroyed) return Promise.resolve(undefined)
   return new Promise((resolve, reject) => {
     const chunks: BlobPart[] = []
     let size = 0
@@ -69,6 +77,11 @@ export function bufferReadable(
       error(error) {
         off()
         reject(error)
+      },
+      // Destroyed before its end: what was read is gone with it, so no send can be right.
+      close() {
+        off()
+        reject(new Error('request data stream closed before its end'))
       },
     }
     const off = () => {
