@@ -1,6 +1,13 @@
 // @vitest-environment node
 import { describe, expect, it, vi } from 'vitest'
+import { encodeClaims } from './claims'
 import { fromTokenCredential, type TokenCredentialLike } from './credential'
+import { isCaeError } from './errors'
+import { createCaeFetch } from './fetch'
+
+const CLAIMS = '{"access_token":{"nbf":{"essential":true}}}'
+const CHALLENGE = `Bearer error="insufficient_claims", claims="${encodeClaims(CLAIMS)}"`
+const resources = [{ url: 'https://api.test', scopes: ['s'] }]
 
 describe('fromTokenCredential', () => {
   it('asks the credential for a CAE token with the decoded claims and the signal', async () => {
@@ -35,12 +42,39 @@ describe('fromTokenCredential', () => {
     expect(getToken).toHaveBeenCalledWith(['s'], { enableCae: true })
   })
 
-  it('rejects with ERR_CAE_TOKEN_ACQUISITION_FAILED when the credential returns null', async () => {
-    const provider = fromTokenCredential({ getToken: async () => null })
-    await expect(provider.getToken({ scopes: ['s'], claims: '{}' })).rejects.toMatchObject({
-      code: 'ERR_CAE_TOKEN_ACQUISITION_FAILED',
-      claims: '{}',
-      scopes: ['s'],
+  it('fails a request with ERR_CAE_TOKEN_ACQUISITION_FAILED when the credential returns null', async () => {
+    const fetch = vi.fn(async () => new Response('ok'))
+    const caeFetch = createCaeFetch({
+      tokenProvider: fromTokenCredential({ getToken: async () => null }),
+      resources,
+      fetch,
     })
+    const error = await caeFetch('https://api.test/me').catch((e: unknown) => e)
+    expect(isCaeError(error) && error.code).toBe('ERR_CAE_TOKEN_ACQUISITION_FAILED')
+    expect((error as Error).cause).toBeInstanceOf(TypeError)
+    expect(fetch).not.toHaveBeenCalled()
+  })
+
+  it('fails a challenged request with the claims and the 401 when the credential returns null', async () => {
+    let calls = 0
+    const credential = {
+      getToken: vi.fn(async () => {
+        calls++
+        return calls === 1 ? { token: 'first', expiresOnTimestamp: Date.now() + 3_600_000 } : null
+      }),
+    }
+    const fetch = vi.fn(
+      async () => new Response('no', { status: 401, headers: { 'www-authenticate': CHALLENGE } }),
+    )
+    const caeFetch = createCaeFetch({
+      tokenProvider: fromTokenCredential(credential),
+      resources,
+      fetch,
+    })
+    const error = await caeFetch('https://api.test/me').catch((e: unknown) => e)
+    expect(isCaeError(error) && error.code).toBe('ERR_CAE_TOKEN_ACQUISITION_FAILED')
+    // The error says what was being answered: the claims and the 401 response.
+    expect((error as { claims?: string }).claims).toBe(CLAIMS)
+    expect((error as { response?: Response }).response?.status).toBe(401)
   })
 })

@@ -4,7 +4,6 @@
  * @module
  */
 
-import { TokenAcquisitionError } from './errors'
 import type { TokenProvider } from './provider'
 
 /**
@@ -26,9 +25,9 @@ export interface TokenCredentialLike {
  * credential and are not passed on: such a replay is challenged again and reported as unsatisfied.
  *
  * @param credential - Any object with `getToken(scopes, { claims, enableCae, abortSignal })`.
- * @returns A provider that rejects with `TokenAcquisitionError` (`ERR_CAE_TOKEN_ACQUISITION_FAILED`)
- *   when the credential resolves `null`, and otherwise with the credential's own error (wrapped
- *   by the engine into `TokenAcquisitionError`, `cause` set).
+ * @returns A provider that rejects with a `TypeError` when the credential resolves `null`, and
+ *   otherwise with the credential's own error. The engine wraps either into the request's
+ *   `TokenAcquisitionError` (`ERR_CAE_TOKEN_ACQUISITION_FAILED`, `cause` set).
  * @example
  * ```ts
  * import { DefaultAzureCredential } from '@azure/identity'
@@ -49,9 +48,9 @@ export function fromTokenCredential(credential: TokenCredentialLike): TokenProvi
       if (claims !== undefined) options.claims = claims
       if (signal !== undefined) options.abortSignal = signal
       const result = await credential.getToken(scopes, options)
-      if (result === null) {
-        throw new TokenAcquisitionError('token credential returned null', { claims, scopes })
-      }
+      // A plain error: the engine wraps it into the TokenAcquisitionError of each waiting request,
+      // with that request's response, request and claims.
+      if (result === null) throw new TypeError('token credential returned null')
       return result.tokenType === undefined
         ? { token: result.token, expiresOn: result.expiresOnTimestamp }
         : { token: result.token, expiresOn: result.expiresOnTimestamp, tokenType: result.tokenType }

@@ -77,7 +77,7 @@ export interface CaeExchange {
    * Answers a challenge and returns the `Authorization` value for the one replay. Concurrent
    * challenges with the same partition, scopes and claims share one provider call; a request that was sent
    * with an older token than the one now held for the same challenge gets the current token
-   * without a provider call. Call it at most once per request: the replay is never answered again.
+   * without a provider call, while that token is fresh (not due for refresh). Call it at most once per request: the replay is never answered again.
    * Rejects like {@link CaeExchange.authorize}, or with `BodyNotReplayableError`
    * (`ERR_CAE_BODY_NOT_REPLAYABLE`) when `replayable` is `false`.
    */
@@ -105,9 +105,18 @@ export interface CaeEngine {
    * Prepares a protected request's body for a first send and a possible replay, with the engine's
    * `maxReplayBodyBytes`. Call it before the first send, and only for protected requests: a stream
    * is read into memory up to the limit (then sent as bytes), a larger one is passed on as a stream
-   * marked not replayable; other bodies come back as they are.
+   * marked not replayable. What fetch snapshots when called is snapshot synchronously, within
+   * this call: a buffer or view is copied, `URLSearchParams` become their text (with
+   * `defaultContentType`), a `FormData` over the limit is copied. Strings and `Blob`s come back as
+   * they are.
+   *
+   * @param body - The request body.
+   * @param signal - The request's signal: when it is aborted already, or aborts while a stream is
+   *   read, the stream is cancelled and the promise rejects with `signal.reason`.
+   * @returns The body to send (twice, when `replayable`). Rejects with `signal.reason` on abort, or
+   *   a `TypeError` when a stream yields something that is neither bytes nor text.
    */
-  prepareBody(body: unknown): Promise<ReplayableBody>
+  prepareBody(body: unknown, signal?: AbortSignal | null): Promise<ReplayableBody>
   /** The validated `maxReplayBodyBytes` (default 1 MiB). */
   readonly maxReplayBodyBytes: number
 }
@@ -134,7 +143,7 @@ export function createCaeEngine(options: CaeOptions): CaeEngine {
   const Exchange = createExchangeClass(resolved)
   return {
     maxReplayBodyBytes,
-    prepareBody: (body) => prepareReplayableBody(body, maxReplayBodyBytes),
+    prepareBody: (body, signal) => prepareReplayableBody(body, maxReplayBodyBytes, signal),
     begin({ url, method, signal }) {
       const resource = findResource(resources, url)
       return (

@@ -115,6 +115,29 @@ describe('createCaeFetch', () => {
     expect(response.status).toBe(401)
     expect(always).toHaveBeenCalledTimes(2)
   })
+
+  it('rejects, never throws synchronously, when a Request and init cannot be combined', async () => {
+    const fetch = vi.fn(async () => new Response('ok'))
+    const caeFetch = createCaeFetch({ tokenProvider: counting(), resources, fetch })
+    // fetch(getRequest, { body }) rejects; code using .catch() relies on that.
+    let result: Promise<Response> | undefined
+    expect(() => {
+      result = caeFetch(new Request('https://elsewhere.test/a'), { body: 'x' })
+    }).not.toThrow()
+    await expect(result).rejects.toBeInstanceOf(TypeError)
+    expect(fetch).not.toHaveBeenCalled()
+  })
+
+  it('rejects, never throws synchronously, for headers: null on a protected request', async () => {
+    const fetch = vi.fn(async () => new Response('ok'))
+    const caeFetch = createCaeFetch({ tokenProvider: counting(), resources, fetch })
+    let result: Promise<Response> | undefined
+    expect(() => {
+      result = caeFetch('https://api.test/a', { headers: null as unknown as HeadersInit })
+    }).not.toThrow()
+    await expect(result).rejects.toBeInstanceOf(TypeError)
+    expect(fetch).not.toHaveBeenCalled()
+  })
 })
 
 describe('createCaeFetch over real sockets', () => {

@@ -54,14 +54,24 @@ function hasAuthorization(headers: HeadersInit): boolean {
 function withAuthorization(
   headers: HeadersInit | undefined,
   authorization: string,
-  contentType: string | undefined,
+  prepared: ReplayableBody | undefined,
 ): HeadersInit {
-  if (contentType === undefined && (headers === undefined || isPlainRecord(headers))) {
+  const contentType = prepared?.contentType
+  const fallback = prepared?.defaultContentType
+  if (
+    contentType === undefined &&
+    fallback === undefined &&
+    (headers === undefined || isPlainRecord(headers))
+  ) {
     return { ...headers, authorization }
   }
   const result = new Headers(headers)
   result.set('authorization', authorization)
   if (contentType !== undefined) result.set('content-type', contentType)
+  // As fetch does for the body this replaces: its type only when the caller set none.
+  else if (fallback !== undefined && !result.has('content-type')) {
+    result.set('content-type', fallback)
+  }
   return result
 }
 
@@ -113,7 +123,7 @@ function authorizeAndSend(flow: Flow): Promise<Response> {
 
 function sendFirst(flow: Flow, authorization: string): Promise<Response> {
   const { send, request, bodyInit } = flow
-  const headers = withAuthorization(flow.headers, authorization, flow.prepared?.contentType)
+  const headers = withAuthorization(flow.headers, authorization, flow.prepared)
   const sent =
     request !== undefined
       ? send(new Request(request, { ...bodyInit, headers }))
@@ -141,7 +151,7 @@ async function answerAndReplay(
   response.body?.cancel().catch(() => {})
   const init = {
     ...flow.bodyInit,
-    headers: withAuthorization(flow.headers, next, prepared?.contentType),
+    headers: withAuthorization(flow.headers, next, prepared),
   }
   const replay =
     request !== undefined
@@ -160,6 +170,8 @@ async function answerAndReplay(
  * RFC 9470 step-up challenges: concurrent challenges share one token request, and each challenged
  * request is replayed once, body intact. Requests to other URLs are passed through untouched, as
  * is any request that already has an `Authorization` header (an explicit per-request opt-out).
+ * Like fetch, a body is snapshot when the function is called (buffers copied, `URLSearchParams`
+ * as text), and every failure is a rejection, never a synchronous throw.
  *
  * Never loops: a replay that is challenged again resolves with that second 401 (fetch semantics)
  * and emits `challenge-unsatisfied`. `authorization_uri` and any other URL in a challenge are
@@ -192,20 +204,27 @@ export function createCaeFetch(options: CaeFetchOptions): typeof fetch {
   }
 
   return function caeFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+    // Like fetch, every failure is a rejection, never a synchronous throw (a Request and init that
+    // cannot be combined, `headers: null`). A try block costs the hot path no promise.
+    try {
+      return start(input, init)
+    } catch (error) {
+      return Promise.reject(error)
+    }
+  }
+
+  function start(input: RequestInfo | URL, init: RequestInit | undefined): Promise<Response> {
     // Resolved per call, not at setup: msw or a polyfill may replace globalThis.fetch later.
     const send = custom ?? globalThis.fetch
     if (isRequest(input)) {
       if (replays.has(input)) return send(input, init)
-      if (init !== undefined) return caeFetch(new Request(input, init))
+      if (init !== undefined) return start(new Request(input, init), undefined)
     }
     const request = isRequest(input) ? input : undefined
     const method = request?.method ?? init?.method ?? 'GET'
+    const signal = request?.signal ?? init?.signal
     // Resource match first: nothing about tokens happens for a URL outside the resources.
-    const exchange = engine.begin({
-      url: request?.url ?? (input as string | URL),
-      method,
-      signal: request?.signal ?? init?.signal,
-    })
+    const exchange = engine.begin({ url: request?.url ?? (input as string | URL), method, signal })
     if (exchange === undefined) return send(input, init)
     const headers = request?.headers ?? init?.headers
     // The caller's own Authorization wins: that request is left alone (per-request opt-out).
@@ -222,12 +241,16 @@ export function createCaeFetch(options: CaeFetchOptions): typeof fetch {
       bodyInit: {},
     }
     // A body can be read only once, so what the replay needs is kept before the first send.
-    // Bodies fetch re-reads (string, Blob, URLSearchParams, buffers) are reused as they are;
-    // streams are read up to maxReplayBodyBytes and a FormData is serialised once. A Request's
-    // body is always a stream: it is read here rather than tee'd with request.clone(), whose
-    // second branch would buffer an unbounded copy. Bodyless requests (GET) skip all of this.
+    // prepareBody snapshots synchronously, now, what fetch would (buffers copied, URLSearchParams
+    // as text, a large FormData copied), so the caller may reuse them once this call returns;
+    // strings and Blobs cannot change and are reused. Streams are read up to maxReplayBodyBytes
+    // (racing the signal) and a FormData is serialised once. A Request's body is always a stream:
+    // it is read here rather than tee'd with request.clone(), whose second branch would buffer an
+    // unbounded copy. Bodyless requests (GET) skip all of this.
     const body = request !== undefined ? request.body : init?.body
     if (body == null) return authorizeAndSend(flow)
-    return engine.prepareBody(body).then((prepared) => authorizeAndSend(withBody(flow, prepared)))
+    return engine
+      .prepareBody(body, signal)
+      .then((prepared) => authorizeAndSend(withBody(flow, prepared)))
   }
 }

@@ -165,9 +165,10 @@ export function createExchangeClass(options: ResolvedOptions): ExchangeClass {
         error: challenge.error,
       })
       const key = this.#key
-      const current = cache.current(key)
-      // Sent with an older token while the current one already answers this very challenge:
-      // replay with the current one, without asking the provider again.
+      const current = cache.fresh(key, Date.now())
+      // Sent with an older token while the current one already answers this very challenge, and
+      // is still fresh: replay with the current one, without asking the provider again. A held
+      // token past its refresh time is never reused (the challenge may come back long after).
       const reused =
         !flights.has(flightKey(key, challenge.key)) &&
         current?.challengeKey === challenge.key &&

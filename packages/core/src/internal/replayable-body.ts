@@ -1,16 +1,20 @@
 /**
- * Request bodies kept for a replay. A body can be read only once: values fetch re-reads on every
- * send (string, `Blob`, `FormData`, `URLSearchParams`, buffers) are kept as they are; a stream is
- * read into memory up to a limit before the first send, so the same bytes go out twice.
+ * Request bodies kept for a replay. A body can be read only once, and fetch snapshots what the
+ * caller may still change when it is called: buffers are copied and `URLSearchParams` become their
+ * text, synchronously, as fetch does; values that cannot change (string, `Blob`) are kept as they
+ * are; a stream is read into memory up to a limit before the first send, so the same bytes go out
+ * twice.
  *
  * @module
  */
+
+import { copyBytes, readBounded, sourceOf } from './bounded-stream'
 
 /** A request body ready to be sent, possibly twice. */
 export interface ReplayableBody {
   /**
    * What to send. When `replayable`, send this same value again on the replay (a stream under the
-   * limit has become a `Uint8Array`).
+   * limit, or a buffer or view, has become a `Uint8Array` whose `buffer` holds exactly its bytes).
    */
   body: unknown
   /** `false` for a stream over the limit: it is sent as a stream and cannot be replayed. */
@@ -22,72 +26,11 @@ export interface ReplayableBody {
    * a `FormData` serialised once, so both sends carry the same multipart boundary.
    */
   contentType?: string | undefined
-}
-
-const encoder = /* @__PURE__ */ new TextEncoder()
-
-function toBytes(chunk: unknown): Uint8Array {
-  if (typeof chunk === 'string') return encoder.encode(chunk)
-  if (chunk instanceof ArrayBuffer) return new Uint8Array(chunk)
-  if (ArrayBuffer.isView(chunk)) {
-    return new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength)
-  }
-  throw new TypeError('request body stream yielded a chunk that is not bytes or text')
-}
-
-/** The one reading interface of a web stream's reader and an async iterator. */
-interface Source {
-  next(): Promise<IteratorResult<unknown>>
-  cancel(reason: unknown): unknown
-}
-
-/** A source over a `ReadableStream` or an async iterable (a Node stream), or `undefined`. */
-function sourceOf(body: unknown): Source | undefined {
-  const stream = body as Partial<ReadableStream & AsyncIterable<unknown>> | null | undefined
-  if (typeof stream?.getReader === 'function') {
-    const reader = stream.getReader()
-    return { next: () => reader.read(), cancel: (reason) => reader.cancel(reason) }
-  }
-  const iterate = stream?.[Symbol.asyncIterator]
-  if (typeof iterate === 'function') {
-    const iterator = iterate.call(stream)
-    return { next: () => iterator.next(), cancel: (reason) => iterator.return?.(reason) }
-  }
-  return undefined
-}
-
-/**
- * Reads `source` up to `maxBytes`. Within the limit its bytes come back, replayable; past it, a
- * stream of what was read followed by the rest, not replayable. Nothing is lost either way.
- */
-async function readBounded(source: Source, maxBytes: number): Promise<ReplayableBody> {
-  const chunks: Uint8Array[] = []
-  let size = 0
-  for (;;) {
-    const { done, value } = await source.next()
-    if (done) {
-      // A Blob joins the chunks into one exactly sized buffer (its `buffer` holds nothing else).
-      const body = new Uint8Array(await new Blob(chunks as BlobPart[]).arrayBuffer())
-      return { body, replayable: true, streaming: false }
-    }
-    const chunk = toBytes(value)
-    chunks.push(chunk)
-    size += chunk.byteLength
-    if (size > maxBytes) {
-      const body = new ReadableStream<Uint8Array>({
-        start(controller) {
-          for (const chunk of chunks) controller.enqueue(chunk)
-        },
-        async pull(controller) {
-          const next = await source.next()
-          if (next.done) controller.close()
-          else controller.enqueue(toBytes(next.value))
-        },
-        cancel: (reason) => source.cancel(reason) as Promise<void>,
-      })
-      return { body, replayable: false, streaming: true }
-    }
-  }
+  /**
+   * The `Content-Type` to send with `body` only when the request sets none: the one fetch derives
+   * from the original body (`URLSearchParams`, now kept as its text).
+   */
+  defaultContentType?: string | undefined
 }
 
 /** An upper bound of a form's multipart size: UTF-8 text at most 3 bytes per unit, part headers. */
@@ -99,35 +42,60 @@ function formDataSizeBound(form: FormData): number {
   return size
 }
 
+/** A shallow copy of a form: its entries now (strings and Blobs, which cannot change). */
+function copyForm(form: FormData): FormData {
+  const copy = new FormData()
+  form.forEach((value, name) => {
+    copy.append(name, value)
+  })
+  return copy
+}
+
+const kept = (body: unknown): ReplayableBody => ({ body, replayable: true, streaming: false })
+
 /**
- * Prepares `body` for a first send and a possible replay.
+ * Prepares `body` for a first send and a possible replay. Everything fetch snapshots when it is
+ * called is snapshot here before the first `await`, that is synchronously within the call, so a
+ * caller may reuse a buffer, params or a form as soon as its fetch call returns.
  *
- * - `null`/`undefined`, strings, `Blob`, `URLSearchParams`, `ArrayBuffer` and typed arrays are
- *   returned as they are: fetch and XHR read them anew on every send.
+ * - `null`/`undefined`, strings and `Blob` are returned as they are: they cannot change, and fetch
+ *   and XHR read them anew on every send.
+ * - An `ArrayBuffer`, typed array or `DataView` becomes a `Uint8Array` copy of exactly its bytes.
+ * - `URLSearchParams` become their text, with `defaultContentType`
+ *   `application/x-www-form-urlencoded;charset=UTF-8` (what fetch sends when no type is set).
  * - A `FormData` within `maxBytes` is serialised once (with `Response`), so the replay carries
  *   the very same bytes and multipart boundary; `contentType` says which. A larger form is
- *   returned as it is: the client serialises it on each send, same parts, fresh boundary.
- * - A `ReadableStream` or async iterable is read up to `maxBytes`: if it ends within the limit its
- *   bytes are returned (replayable, no longer a stream); otherwise a stream that yields what was
- *   read and then the rest is returned, marked not replayable. Nothing is lost either way.
+ *   copied (same entries): the client serialises it on each send, same parts, fresh boundary.
+ * - A `ReadableStream` or async iterable is read up to `maxBytes`, each chunk copied: if it ends
+ *   within the limit its bytes are returned (replayable, no longer a stream); otherwise a stream
+ *   that yields what was read and then the rest is returned, marked not replayable.
  *
+ * @param signal - The request's signal: an aborted signal rejects at once, and an abort while a
+ *   stream is read cancels the stream and rejects, both with `signal.reason`.
  * @throws TypeError when a stream yields something that is neither bytes nor text.
  */
 export async function prepareReplayableBody(
   body: unknown,
   maxBytes: number,
+  signal?: AbortSignal | null,
 ): Promise<ReplayableBody> {
+  if (signal?.aborted) throw signal.reason
+  if (body instanceof ArrayBuffer || ArrayBuffer.isView(body)) return kept(copyBytes(body))
+  if (body instanceof URLSearchParams) {
+    return {
+      ...kept(body.toString()),
+      defaultContentType: 'application/x-www-form-urlencoded;charset=UTF-8',
+    }
+  }
   const source = sourceOf(body)
-  if (source) return readBounded(source, maxBytes)
-  if (
-    typeof FormData === 'function' &&
-    body instanceof FormData &&
-    formDataSizeBound(body) <= maxBytes
-  ) {
+  if (source) return readBounded(source, maxBytes, signal ?? undefined)
+  if (typeof FormData === 'function' && body instanceof FormData) {
+    if (formDataSizeBound(body) > maxBytes) return kept(copyForm(body))
+    // `new Response` takes the form's entries now; only reading its bytes is asynchronous.
     const serialised = new Response(body)
     const bytes = new Uint8Array(await serialised.arrayBuffer())
     const contentType = serialised.headers.get('content-type') ?? undefined
     return { body: bytes, replayable: true, streaming: false, contentType }
   }
-  return { body, replayable: true, streaming: false }
+  return kept(body)
 }
