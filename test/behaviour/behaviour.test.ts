@@ -391,6 +391,15 @@ describe.each(adapters)('$name adapter', (adapter) => {
     },
   )
 
+  it('drops the token on a same-origin redirect out of the resource path', async () => {
+    const { api, client } = setup(adapter)
+    const outcome = await client.send(`${API}/v1/redirect/same-origin`)
+    expect(outcome.status).toBe(200)
+    const landed = api.records.filter((r) => r.url === `${API}/public/landing`)
+    expect(landed).toHaveLength(1)
+    expect(landed[0]?.authorization).toBeNull()
+  })
+
   // Rule 9: RFC 9470 step-up.
   it('answers an RFC 9470 step-up challenge with stepUp and replays once', async () => {
     const { api, client, calls } = setup(adapter)

@@ -67,7 +67,9 @@ export function createApi() {
       const to =
         params.target === 'subdomain'
           ? 'https://evil.api.test/landing'
-          : 'https://other.test/landing'
+          : params.target === 'same-origin'
+            ? `${API}/public/landing`
+            : 'https://other.test/landing'
       return new HttpResponse(null, { status: 302, headers: { location: to } })
     }),
     http.all(`${API}/*`, async ({ request }) => {

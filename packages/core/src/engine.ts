@@ -84,6 +84,12 @@ export interface CaeExchange {
   answer(challenge: DetectedChallenge, options: AnswerOptions): Promise<string>
   /** Tells whether `url` (e.g. a redirect target) lies inside this request's resource. */
   covers(url: string): boolean
+  /**
+   * `true` when a same-origin URL can lie outside this request's resource (it has a path prefix,
+   * or another resource shares its origin). fetch drops `Authorization` only on cross-origin
+   * redirects: an adapter must then check each redirect hop with {@link CaeExchange.covers}.
+   */
+  readonly guardsRedirects: boolean
   /** Reports that the replay was challenged again (emits `challenge-unsatisfied`). */
   unsatisfied(challenge: DetectedChallenge, response: { status: number }): void
 }

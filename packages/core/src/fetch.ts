@@ -12,6 +12,7 @@ import {
   type DetectedChallenge,
 } from './engine'
 import { CaeOptionsError } from './errors'
+import { followGuarded, type Hop, mustGuardRedirects } from './fetch-redirects'
 import type { ReplayableBody } from './internal/replayable-body'
 import type { CaeOptions } from './options'
 
@@ -121,11 +122,35 @@ function authorizeAndSend(flow: Flow): Promise<Response> {
     : authorization.then((value) => sendFirst(flow, value))
 }
 
+/** Whether this request's redirects are followed by cae-kit (see `fetch-redirects.ts`). */
+function guarded(flow: Flow): boolean {
+  return mustGuardRedirects(flow.exchange, flow.request?.redirect ?? flow.init?.redirect)
+}
+
+/** The request as a URL and init, for sends that follow redirects hop by hop. */
+function hopOf(flow: Flow, headers: HeadersInit): Hop {
+  const { request } = flow
+  const redirect = 'manual'
+  return request === undefined
+    ? { url: String(flow.input), init: { ...flow.init, ...flow.bodyInit, headers, redirect } }
+    : {
+        url: request.url,
+        init: {
+          method: request.method,
+          signal: request.signal,
+          ...flow.bodyInit,
+          headers,
+          redirect,
+        },
+      }
+}
+
 function sendFirst(flow: Flow, authorization: string): Promise<Response> {
   const { send, request, bodyInit } = flow
   const headers = withAuthorization(flow.headers, authorization, flow.prepared)
-  const sent =
-    request !== undefined
+  const sent = guarded(flow)
+    ? followGuarded(send, hopOf(flow, headers), flow.exchange)
+    : request !== undefined
       ? send(new Request(request, { ...bodyInit, headers }))
       : send(flow.input, { ...flow.init, ...bodyInit, headers })
   return sent.then((response) => {
@@ -153,12 +178,17 @@ async function answerAndReplay(
     ...flow.bodyInit,
     headers: withAuthorization(flow.headers, next, prepared),
   }
-  const replay =
-    request !== undefined
-      ? new Request(request, init)
-      : new Request(flow.input, { ...flow.init, ...init })
-  replays.add(replay)
-  const second = await flow.send(replay)
+  let second: Response
+  if (guarded(flow)) {
+    second = await followGuarded(flow.send, hopOf(flow, init.headers), exchange)
+  } else {
+    const replay =
+      request !== undefined
+        ? new Request(request, init)
+        : new Request(flow.input, { ...flow.init, ...init })
+    replays.add(replay)
+    second = await flow.send(replay)
+  }
   const again = detect(exchange, second)
   // Fetch semantics: a 401 is a response, not an error. The caller gets it; nothing is retried.
   if (again !== undefined) exchange.unsatisfied(again, second)

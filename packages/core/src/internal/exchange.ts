@@ -80,6 +80,7 @@ export function createExchangeClass(options: ResolvedOptions): ExchangeClass {
 
   return class Exchange implements CaeExchange {
     readonly scopes: readonly string[]
+    readonly guardsRedirects: boolean
     readonly #resource: ResolvedResource
     readonly #url: string
     readonly #method: string
@@ -100,6 +101,7 @@ export function createExchangeClass(options: ResolvedOptions): ExchangeClass {
       signal: AbortSignal | undefined,
     ) {
       this.scopes = resource.scopes
+      this.guardsRedirects = resource.narrowerThanOrigin
       this.#resource = resource
       this.#url = url
       this.#method = method

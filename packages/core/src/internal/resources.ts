@@ -30,6 +30,12 @@ export interface ResolvedResource {
   readonly scopesKey: string
   /** `origin + path`: a canonical URL string starting with it (on a boundary) is inside. */
   readonly prefix: string
+  /**
+   * A same-origin URL can lie outside it: it has a path prefix, or another resource shares its
+   * origin. fetch keeps `Authorization` on same-origin redirects, so those must be checked hop
+   * by hop.
+   */
+  narrowerThanOrigin: boolean
 }
 
 /** Sorted, de-duplicated, space-joined scopes: equal sets of scopes share one token. */
@@ -77,6 +83,7 @@ function resolveOne(resource: unknown, index: number): ResolvedResource {
     scopes: Object.freeze([...scopes]),
     scopesKey: normalizeScopes(scopes),
     prefix: parsed.origin + path,
+    narrowerThanOrigin: false,
   }
 }
 
@@ -95,6 +102,9 @@ export function resolveResources(resources: unknown): ResolvedResource[] {
   for (const { prefix } of resolved) {
     if (seen.has(prefix)) throw invalid(`"resources" lists ${prefix} twice`)
     seen.add(prefix)
+  }
+  for (const r of resolved) {
+    r.narrowerThanOrigin = resolved.some((o) => o.origin === r.origin && o.path !== '')
   }
   return resolved.sort((a, b) => b.path.length - a.path.length)
 }

@@ -1,0 +1,99 @@
+/**
+ * Redirects of a protected request whose resource is narrower than its origin. fetch drops
+ * `Authorization` only when a redirect leaves the origin, so a same-origin redirect out of a
+ * path-prefixed resource (or into another resource of the same origin) would carry the token
+ * along. Where the runtime hands redirects to the caller (`redirect: 'manual'` gives the real 3xx
+ * in Node, Deno and Bun; browsers give an opaque response instead), cae-kit follows them itself,
+ * as fetch would, and keeps `Authorization` only for hops inside the resource.
+ *
+ * @module
+ */
+
+import type { CaeExchange } from './engine'
+
+/**
+ * Runtimes whose fetch returns the real response for `redirect: 'manual'` (read per call: a
+ * module-level read would be kept in every bundle of the package, tree-shaken or not).
+ */
+const isServerRuntime = () =>
+  typeof (globalThis as { process?: { versions?: object } }).process?.versions === 'object' ||
+  typeof (globalThis as { Deno?: object }).Deno === 'object'
+
+/** fetch's limit (the Fetch Standard): a 21st redirect is a network error. */
+const MAX_REDIRECTS = 20
+
+/** Headers that describe a request body; dropped when a redirect turns the request into a GET. */
+const BODY_HEADERS = ['content-type', 'content-encoding', 'content-language', 'content-location']
+
+/**
+ * Tells whether cae-kit must follow this request's redirects itself: its resource is narrower
+ * than its origin, it asked fetch to follow redirects (the default), and the runtime lets it.
+ */
+export function mustGuardRedirects(exchange: CaeExchange, redirect: RequestRedirect | undefined) {
+  return exchange.guardsRedirects && (redirect ?? 'follow') === 'follow' && isServerRuntime()
+}
+
+/** One hop: where, and with what. */
+export interface Hop {
+  url: string
+  init: RequestInit
+}
+
+/**
+ * Sends `first` (whose init says `redirect: 'manual'`) and follows its redirects as fetch does
+ * (303, and 301 or 302 after a POST, become a bodiless GET; 307 and 308 resend the body; at most
+ * 20 hops), keeping `Authorization` only on hops that `exchange` covers. The final response
+ * reports `redirected: true` and its own URL, as fetch's does. A response that is no redirect
+ * costs one `then`: this is the hot path of path-prefixed resources.
+ *
+ * @param send - The underlying fetch.
+ * @param first - The first send's URL and init (with `Authorization` and `redirect: 'manual'`).
+ * @param exchange - The request's exchange.
+ * @returns The final response. Rejects with a `TypeError` on a 21st redirect or a `Location`
+ *   fetch cannot follow, as fetch does.
+ */
+export function followGuarded(
+  send: typeof fetch,
+  first: Hop,
+  exchange: CaeExchange,
+): Promise<Response> {
+  return send(first.url, first.init).then((response) =>
+    isRedirect(response.status) ? follow(send, first, exchange, response) : response,
+  )
+}
+
+async function follow(
+  send: typeof fetch,
+  first: Hop,
+  exchange: CaeExchange,
+  redirect: Response,
+): Promise<Response> {
+  let { url, init } = first
+  let response = redirect
+  for (let hops = 0; ; hops++) {
+    const location = response.headers.get('location')
+    if (!isRedirect(response.status) || location === null) {
+      if (hops > 0) Object.defineProperty(response, 'redirected', { value: true })
+      return response
+    }
+    // A bad Location fails like fetch, with a TypeError (so does a scheme fetch cannot send).
+    const next = new URL(location, url)
+    if (hops === MAX_REDIRECTS) throw new TypeError('redirect count exceeded')
+    // The redirect's own body is not returned: free its connection.
+    response.body?.cancel().catch(() => {})
+    const headers = new Headers(init.headers)
+    const method = (init.method ?? 'GET').toUpperCase()
+    const toGet =
+      (response.status === 303 && method !== 'GET' && method !== 'HEAD') ||
+      ((response.status === 301 || response.status === 302) && method === 'POST')
+    if (toGet) for (const name of BODY_HEADERS) headers.delete(name)
+    if (!exchange.covers(next.href)) headers.delete('authorization')
+    url = next.href
+    init = toGet ? { ...init, method: 'GET', body: null, headers } : { ...init, headers }
+    response = await send(url, init)
+  }
+}
+
+function isRedirect(status: number): boolean {
+  return [301, 302, 303, 307, 308].includes(status)
+}
