@@ -19,10 +19,11 @@ const OPERATIONS: Record<string, (admin: EmulatorAdmin, body: Body) => unknown> 
     return { ok: true }
   },
   events: (a) => a.events(),
+  // Values are passed on as sent: a wrongly typed one is refused (400), never ignored.
   'fail-token-requests': (a, b) => {
     const options: { status?: number; error?: string } = {}
-    if (typeof b.status === 'number') options.status = b.status
-    if (typeof b.error === 'string') options.error = b.error
+    if (b.status !== undefined) options.status = b.status as number
+    if (b.error !== undefined) options.error = b.error as string
     return a.failTokenRequests(b.count as number, options)
   },
   'delay-token-requests': (a, b) => a.delayTokenRequests(b.count as number, b.ms as number),
@@ -42,7 +43,8 @@ export async function handleAdminHttp(
   request: Request,
   name: string,
 ): Promise<Response> {
-  const operation = OPERATIONS[name]
+  // Own names only: `constructor` or `__proto__` are no operations.
+  const operation = Object.hasOwn(OPERATIONS, name) ? OPERATIONS[name] : undefined
   if (!operation)
     return json({ error: 'not_found', message: `unknown admin operation: ${name}` }, 404)
   if (request.method !== 'POST' && !(request.method === 'GET' && READS.has(name))) {

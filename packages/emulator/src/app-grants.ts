@@ -1,5 +1,5 @@
 /** Confidential-client grants: client_credentials and on-behalf-of (jwt-bearer). */
-import type { Context } from './context'
+import { type Context, tokenIssuedMs } from './context'
 import { oauthError, type TokenOutcome } from './errors'
 import { issueAppToken, issueOboToken } from './issue'
 import { secondFactorNeed, stepUpClaims, stepUpDescription } from './policy'
@@ -7,7 +7,7 @@ import { resolveScopes } from './scopes'
 import { isConfidential, type Session, userByOid } from './state'
 import { verifyJwt } from './tokens'
 import type { GrantInput } from './user-grants'
-import { splitScopes, utiIssuedAt } from './util'
+import { splitScopes } from './util'
 
 function requireConfidential(ctx: Context, input: GrantInput): TokenOutcome | undefined {
   if (isConfidential(input.client)) return undefined
@@ -89,8 +89,9 @@ export async function onBehalfOf(ctx: Context, input: GrantInput): Promise<Token
     })
   }
   const username = user.username
-  const issuedMs = utiIssuedAt(assertion.uti) ?? Number(assertion.iat) * 1000
-  if (issuedMs < user.tokensValidFrom) {
+  const issuedMs = tokenIssuedMs(ctx, assertion)
+  // tokensValidFrom is 0 until a revocation: a token from before a reset() is fine until then.
+  if (user.tokensValidFrom > 0 && issuedMs < user.tokensValidFrom) {
     return oauthError(ctx, {
       error: 'invalid_grant',
       code: 50173,
@@ -110,9 +111,9 @@ export async function onBehalfOf(ctx: Context, input: GrantInput): Promise<Token
   const proof: Session = {
     id: String(assertion.sid ?? ''),
     oid: user.oid,
-    createdAt: issuedMs,
+    createdAt: Math.max(issuedMs, 0),
     acrs: new Set(Array.isArray(assertion.acrs) ? assertion.acrs.map(String) : []),
-    ...(amr.includes('mfa') ? { mfaAt: issuedMs } : {}),
+    ...(amr.includes('mfa') ? { mfaAt: Math.max(issuedMs, 0) } : {}),
   }
   const need = secondFactorNeed(user, proof, input.claims.acrs)
   if (need) {

@@ -140,8 +140,9 @@ export function handleAuthorize(
 }
 
 /**
- * GET|POST /{tenant}/oauth2/v2.0/logout: ends the browser session (and the refresh tokens issued
- * from it), then returns to `post_logout_redirect_uri` when it is a loopback or registered URI.
+ * GET|POST /{tenant}/oauth2/v2.0/logout: ends the browser session (single sign-on; refresh tokens
+ * issued from it stay valid, as in Entra), then returns to `post_logout_redirect_uri` when it is a
+ * loopback or registered URI.
  */
 export async function handleLogout(ctx: Context, request: Request, origin: string, url: URL) {
   const params = new URLSearchParams(url.searchParams)
@@ -149,7 +150,9 @@ export async function handleLogout(ctx: Context, request: Request, origin: strin
     for (const [k, v] of new URLSearchParams(await request.text())) params.set(k, v)
   }
   const sessionId = readCookie(request, sessionCookieName(origin))
-  if (sessionId) ctx.state.sessions.delete(sessionId)
+  // Entra's single sign-out ends the browser session; refresh tokens from it stay alive.
+  const session = sessionId ? ctx.state.sessions.get(sessionId) : undefined
+  if (session) session.signedOut = true
   const cookie = { 'set-cookie': sessionCookie(origin, undefined) }
   const target = params.get('post_logout_redirect_uri')
   const allowed =

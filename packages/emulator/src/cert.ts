@@ -1,6 +1,6 @@
 /** The HTTPS certificate: generated locally (selfsigned), optionally persisted and reused. */
-import { createHash, X509Certificate } from 'node:crypto'
-import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { createHash, createPublicKey, type KeyObject, X509Certificate } from 'node:crypto'
+import { mkdir, open, readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { generate } from 'selfsigned'
 
@@ -51,38 +51,81 @@ function selfSigned(
   })
 }
 
-/** Whether a stored certificate can be reused: parsable, covers localhost, valid for a day more. */
-function isReusable(pem: string): boolean {
+/**
+ * Whether a stored pair can be reused: the certificate parses, covers localhost, is valid for a
+ * day more, and the key is its key.
+ */
+function isReusable({ cert, key }: TlsCertificate): boolean {
   try {
-    const cert = new X509Certificate(pem)
-    const validTo = Date.parse(cert.validTo)
-    return (cert.subjectAltName ?? '').includes('DNS:localhost') && validTo - Date.now() > DAY_MS
+    const x509 = new X509Certificate(cert)
+    const spki = (k: KeyObject) => k.export({ type: 'spki', format: 'der' })
+    return (
+      (x509.subjectAltName ?? '').includes('DNS:localhost') &&
+      Date.parse(x509.validTo) - Date.now() > DAY_MS &&
+      spki(x509.publicKey).equals(spki(createPublicKey(key)))
+    )
   } catch {
     return false
   }
 }
 
+/** The pair stored in `dir`, or `undefined` when a file is missing. */
+async function readPair(certPath: string, keyPath: string): Promise<TlsCertificate | undefined> {
+  try {
+    const [cert, key] = await Promise.all([readFile(certPath, 'utf8'), readFile(keyPath, 'utf8')])
+    return { cert, key }
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Runs `fn` holding `dir/.lock` (created exclusively), so that processes starting at once with
+ * one `certDir` (test workers, the CLI) write one pair, not two interleaved. A lock older than
+ * 10 s is taken over (its holder died).
+ */
+async function withDirLock<T>(dir: string, fn: () => Promise<T>): Promise<T> {
+  const lock = join(dir, '.lock')
+  for (let waited = 0; ; waited += 50) {
+    try {
+      await (await open(lock, 'wx')).close()
+      break
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'EEXIST') throw error
+      if (waited >= 10_000) await rm(lock, { force: true })
+      else await new Promise((resolve) => setTimeout(resolve, 50))
+    }
+  }
+  try {
+    return await fn()
+  } finally {
+    await rm(lock, { force: true })
+  }
+}
+
 /**
  * Reads `cert.pem` and `key.pem` from `dir`, or generates and writes them (key mode 0600) when
- * missing, unparsable or about to expire. Reusing keeps trust settings (NODE_EXTRA_CA_CERTS,
- * the Chromium SPKI hash) valid between runs.
+ * missing, unparsable, mismatched or about to expire. Reusing keeps trust settings
+ * (NODE_EXTRA_CA_CERTS, the Chromium SPKI hash) valid between runs; starters racing on an empty
+ * `dir` all end up with the pair on disk.
  */
 export async function loadOrCreateCertificate(
   dir: string,
 ): Promise<TlsCertificate & { certPath: string; created: boolean }> {
   const certPath = join(dir, 'cert.pem')
   const keyPath = join(dir, 'key.pem')
-  try {
-    const [cert, key] = await Promise.all([readFile(certPath, 'utf8'), readFile(keyPath, 'utf8')])
-    if (isReusable(cert)) return { cert, key, certPath, created: false }
-  } catch {
-    // missing: generate below
-  }
-  const fresh = await generateCertificate()
+  const stored = await readPair(certPath, keyPath)
+  if (stored && isReusable(stored)) return { ...stored, certPath, created: false }
   await mkdir(dir, { recursive: true })
-  await writeFile(keyPath, fresh.key, { mode: 0o600 })
-  await writeFile(certPath, fresh.cert)
-  return { ...fresh, certPath, created: true }
+  return withDirLock(dir, async () => {
+    // Another starter may have written a good pair while this one waited for the lock.
+    const current = await readPair(certPath, keyPath)
+    if (current && isReusable(current)) return { ...current, certPath, created: false }
+    const fresh = await generateCertificate()
+    await writeFile(keyPath, fresh.key, { mode: 0o600 })
+    await writeFile(certPath, fresh.cert)
+    return { ...fresh, certPath, created: true }
+  })
 }
 
 /** A client certificate for `auth.clientCertificate` of msal-node, and its registration. */

@@ -55,7 +55,7 @@ export function evaluateToken(
       if (event && event.at > issuedMs) return nbfChallenge(event.cause, event.at)
     }
     if (payload.ipaddr !== state.ipAddress) {
-      const at = Math.floor((state.locationChangedAt ?? issuedMs) / 1000)
+      const at = Math.floor((state.locationChangedAt ?? Math.max(issuedMs, 0)) / 1000)
       return {
         error: 'invalid_token',
         cause: 'LocationConditionEvaluationSatisfied',

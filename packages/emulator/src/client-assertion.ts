@@ -8,7 +8,7 @@
  */
 
 import { decodeProtectedHeader, importX509, jwtVerify } from 'jose'
-import type { Context } from './context'
+import { type Context, isTenant } from './context'
 import { oauthError, type TokenOutcome } from './errors'
 import type { ClientState } from './state'
 import { base64url, fromBase64url } from './util'
@@ -45,6 +45,17 @@ async function candidates(client: ClientState): Promise<Candidate[]> {
 }
 
 type Failure = { ok: false; outcome: TokenOutcome }
+
+/**
+ * An `aud` naming this tenant's token endpoint (or issuer) on this origin, under any name the
+ * tenant answers to (id, domain): MSAL takes it from the discovery document of its authority.
+ */
+function isThisTokenEndpoint(ctx: Context, origin: string, aud: unknown): boolean {
+  if (typeof aud !== 'string' || !aud.startsWith(`${origin}/`)) return false
+  const [tenant = '', ...rest] = aud.slice(origin.length + 1).split('/')
+  const path = rest.join('/')
+  return (path === 'oauth2/v2.0/token' || path === 'v2.0') && isTenant(ctx, tenant)
+}
 
 function invalidClient(ctx: Context, code: number, description: string): Failure {
   return {
@@ -132,14 +143,12 @@ export async function verifyClientAssertion(
       "Client assertion application identifier doesn't match 'client_id' parameter.",
     )
   }
-  const tenant = `${origin}/${ctx.config.tenantId}`
-  const accepted = [`${tenant}/oauth2/v2.0/token`, `${tenant}/v2.0`]
   const audiences = Array.isArray(payload.aud) ? payload.aud : [payload.aud]
-  if (!audiences.some((aud) => typeof aud === 'string' && accepted.includes(aud))) {
+  if (!audiences.some((aud) => isThisTokenEndpoint(ctx, origin, aud))) {
     return invalidClient(
       ctx,
       700023,
-      `Client assertion audience claim does not match Realm issuer. Expected '${accepted[0]}'.`,
+      `Client assertion audience claim does not match Realm issuer. Expected '${origin}/${ctx.config.tenantId}/oauth2/v2.0/token'.`,
     )
   }
   return { ok: true }

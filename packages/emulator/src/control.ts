@@ -24,7 +24,7 @@ function requireCount(name: string, value: unknown): number {
 /** The admin surface over a context; `rewind` resets the clock on reset(). */
 export function createAdmin(ctx: Context, rewind: () => void): EmulatorAdmin {
   const { state, config } = ctx
-  let nextIp = 7
+  let nextIp = 0
 
   const record = (type: EmulatorEventType, fields: Omit<EmulatorEvent, 'at' | 'type'> = {}) => {
     const event: EmulatorEvent = { at: ctx.tick(), type, ...fields }
@@ -87,7 +87,8 @@ export function createAdmin(ctx: Context, rewind: () => void): EmulatorAdmin {
       return event
     },
     leaveTrustedLocation() {
-      state.ipAddress = `203.0.113.${nextIp++}`
+      // Never an address a token of an earlier test holds (reset() does not restart the series).
+      state.ipAddress = `203.0.113.${7 + (nextIp++ % 248)}`
       const event = record('leaveTrustedLocation', { ipAddress: state.ipAddress })
       state.locationChangedAt = event.at
       return event
@@ -119,7 +120,6 @@ export function createAdmin(ctx: Context, rewind: () => void): EmulatorAdmin {
     reset() {
       Object.assign(state, createState(config))
       delete state.locationChangedAt
-      nextIp = 7
       rewind()
     },
     events: () => state.events.map((e) => ({ ...e })),
@@ -129,6 +129,9 @@ export function createAdmin(ctx: Context, rewind: () => void): EmulatorAdmin {
         throw argumentError('ERR_EMULATOR_INVALID_ARGUMENT', '"status" must be 400 to 599')
       }
       const error = options.error ?? 'temporarily_unavailable'
+      if (typeof error !== 'string' || error === '') {
+        throw argumentError('ERR_EMULATOR_INVALID_ARGUMENT', '"error" must be an OAuth error code')
+      }
       state.faults.fail = { count: requireCount('count', count), status, error }
       return record('failTokenRequests', { detail: { count, status, error } })
     },
@@ -137,6 +140,9 @@ export function createAdmin(ctx: Context, rewind: () => void): EmulatorAdmin {
       return record('delayTokenRequests', { detail: { count, ms } })
     },
     alwaysChallenge(enabled) {
+      if (typeof enabled !== 'boolean') {
+        throw argumentError('ERR_EMULATOR_INVALID_ARGUMENT', '"enabled" must be true or false')
+      }
       state.faults.alwaysChallenge = enabled === true
       return record('alwaysChallenge', { detail: { enabled: enabled === true } })
     },

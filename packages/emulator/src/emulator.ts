@@ -99,7 +99,13 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
   const keys = createSigningKeys()
   // Avoid an unhandled rejection if nobody ever calls handle(); handle() surfaces the failure.
   keys.catch(() => undefined)
-  const ctx: Context = { config, state, tick: ticker.tick, keys: () => keys }
+  const ctx: Context = {
+    config,
+    state,
+    tick: ticker.tick,
+    generation: ticker.generation,
+    keys: () => keys,
+  }
   const admin = createAdmin(ctx, ticker.rewind)
   return {
     async handle(request) {

@@ -44,7 +44,7 @@ function baseClaims(ctx: Context, input: Common, issuedMs: number, seconds: numb
     azpacr: AZPACR[input.clientAuth],
     appid: input.client.clientId,
     tid: ctx.config.tenantId,
-    uti: createUti(issuedMs),
+    uti: createUti(issuedMs, ctx.generation()),
     ver: '2.0',
     ipaddr: ctx.state.ipAddress,
   }
@@ -66,6 +66,8 @@ export type UserIssue = Common & {
   user: UserState
   session: Session
   nonce?: string
+  /** The expiry of the refresh token being redeemed: a public client's new one keeps it. */
+  refreshExpiresAt?: number
 }
 
 /** Delegated tokens for a user session: access token, id token, rotated refresh token, client_info. */
@@ -106,7 +108,7 @@ export async function issueUserTokens(ctx: Context, input: UserIssue) {
       auth_time: Math.floor(session.createdAt / 1000),
       tid: ctx.config.tenantId,
       ver: '2.0',
-      uti: createUti(issuedMs),
+      uti: createUti(issuedMs, ctx.generation()),
       ...identity,
     }
     if (input.nonce !== undefined) idToken.nonce = input.nonce
@@ -114,17 +116,18 @@ export async function issueUserTokens(ctx: Context, input: UserIssue) {
   }
   if (input.grant.offlineAccess) {
     const refreshToken = `1.${randomToken(48)}`
-    const refreshSeconds = isConfidential(client)
-      ? CONFIDENTIAL_REFRESH_LIFETIME
-      : PUBLIC_REFRESH_LIFETIME
+    const confidential = isConfidential(client)
+    const expiresAt = confidential
+      ? issuedMs + CONFIDENTIAL_REFRESH_LIFETIME * 1000
+      : (input.refreshExpiresAt ?? issuedMs + PUBLIC_REFRESH_LIFETIME * 1000)
     ctx.state.refreshTokens.set(refreshToken, {
       clientId: client.clientId,
       sessionId: session.id,
-      expiresAt: issuedMs + refreshSeconds * 1000,
+      expiresAt,
     })
     body.refresh_token = refreshToken
     // MSAL (browser) keeps SPA refresh tokens no longer than this.
-    if (!isConfidential(client)) body.refresh_token_expires_in = refreshSeconds
+    if (!confidential) body.refresh_token_expires_in = Math.floor((expiresAt - issuedMs) / 1000)
   }
   body.client_info = base64urlText(JSON.stringify({ uid: user.oid, utid: ctx.config.tenantId }))
   return body

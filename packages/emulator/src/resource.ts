@@ -1,10 +1,10 @@
 /** The CAE-enabled API: GET /me, GET /messages, POST /messages under the API path. */
 import { evaluateToken, formatChallenge } from './challenges'
-import type { Context } from './context'
+import { type Context, tokenIssuedMs } from './context'
 import { API_APP_ROLE } from './defaults'
 import { verifyJwt } from './tokens'
 import type { ApiRequestRecord } from './types'
-import { json, utiIssuedAt } from './util'
+import { json } from './util'
 
 const ROUTES = new Set(['GET /me', 'GET /messages', 'POST /messages'])
 
@@ -79,7 +79,7 @@ async function answer(
   const token = verified.payload
   record.clientId = String(token.azp)
   if (typeof token.preferred_username === 'string') record.username = token.preferred_username
-  const issuedMs = utiIssuedAt(token.uti) ?? Number(token.iat) * 1000
+  const issuedMs = tokenIssuedMs(ctx, token)
   const challenge = evaluateToken(ctx, token, issuedMs, path)
   if (challenge) {
     record.cause = challenge.cause

@@ -77,6 +77,8 @@ export type Session = {
   mfaAt?: number
   /** Authentication contexts satisfied in this session. */
   acrs: Set<string>
+  /** The browser signed out: no more single sign-on, but its refresh tokens stay valid (Entra). */
+  signedOut?: boolean
 }
 
 export type RefreshRecord = { clientId: string; sessionId: string; expiresAt: number }
@@ -232,10 +234,13 @@ export function userByOid(state: State, oid: unknown): UserState | undefined {
   return undefined
 }
 
-/** A session that is still alive: it exists, its user is enabled and it was not revoked. */
+/**
+ * A browser session that is still alive: it exists, the browser did not sign out, its user is
+ * enabled and it was not revoked.
+ */
 export function liveSession(state: State, sessionId: string | undefined): Session | undefined {
   const session = sessionId ? state.sessions.get(sessionId) : undefined
-  if (!session) return undefined
+  if (!session || session.signedOut) return undefined
   const user = userByOid(state, session.oid)
   if (!user || user.disabled || session.createdAt < user.tokensValidFrom) return undefined
   return session
@@ -244,9 +249,17 @@ export function liveSession(state: State, sessionId: string | undefined): Sessio
 /**
  * A strictly increasing millisecond clock over `now`. Revocations and issuances are compared with
  * `<`, so two of them must never share a timestamp (a fast test revokes in the same millisecond).
+ * `rewind()` (on reset) lets a test's fake clock start over, and starts a new generation: times
+ * of different generations cannot be compared, so a token of an earlier one counts as issued
+ * before every event of the current one.
  */
-export function createTicker(now: () => number): { tick(): number; rewind(): void } {
+export function createTicker(now: () => number): {
+  tick(): number
+  rewind(): void
+  generation(): number
+} {
   let last = 0
+  let generation = 0
   return {
     tick() {
       last = Math.max(now(), last + 1)
@@ -254,6 +267,8 @@ export function createTicker(now: () => number): { tick(): number; rewind(): voi
     },
     rewind() {
       last = 0
+      generation = (generation + 1) % 256
     },
+    generation: () => generation,
   }
 }

@@ -31,6 +31,7 @@ async function issueFromSession(
   input: GrantInput,
   session: Session,
   nonce?: string,
+  refreshExpiresAt?: number,
 ): Promise<TokenOutcome> {
   const user = userByOid(ctx.state, session.oid)
   if (!user || user.disabled) {
@@ -77,6 +78,7 @@ async function issueFromSession(
     user,
     session,
     ...(nonce === undefined ? {} : { nonce }),
+    ...(refreshExpiresAt === undefined ? {} : { refreshExpiresAt }),
   })
   return { status: 200, body, username }
 }
@@ -144,5 +146,7 @@ export async function redeemRefreshToken(ctx: Context, input: GrantInput): Promi
     return invalidGrant(ctx, 50173, 'The session of this refresh token no longer exists.', {
       suberror: 'bad_token',
     })
-  return issueFromSession(ctx, input, session)
+  // A rotated refresh token keeps the expiry of the one presented (Entra: SPA refresh tokens end
+  // 24 h after the sign-in, however often they are redeemed).
+  return issueFromSession(ctx, input, session, undefined, record.expiresAt)
 }

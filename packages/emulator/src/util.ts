@@ -59,19 +59,27 @@ export function stableGuid(seed: string): string {
 }
 
 /**
- * Token identifier (`uti`) that also encodes the issue time in milliseconds. The API compares it
- * with revocation times: second-granular `iat` would let a token issued in the same second as a
- * revocation slip through, or reject the fresh token that answers the challenge.
+ * Token identifier (`uti`) that also encodes the issue time in milliseconds and the clock's
+ * generation. The API compares it with revocation times: second-granular `iat` would let a token
+ * issued in the same second as a revocation slip through, or reject the fresh token that answers
+ * the challenge.
  */
-export function createUti(issuedAtMs: number): string {
+export function createUti(issuedAtMs: number, generation: number): string {
   const bytes = new Uint8Array(16)
-  crypto.getRandomValues(bytes.subarray(6))
+  crypto.getRandomValues(bytes.subarray(7))
+  bytes[6] = generation
   let rest = issuedAtMs
   for (let i = 5; i >= 0; i--) {
     bytes[i] = rest % 256
     rest = Math.floor(rest / 256)
   }
   return base64url(bytes)
+}
+
+/** The clock generation encoded by {@link createUti}; undefined for foreign identifiers. */
+export function utiGeneration(uti: unknown): number | undefined {
+  const bytes = typeof uti === 'string' ? fromBase64url(uti) : undefined
+  return bytes?.length === 16 ? bytes[6] : undefined
 }
 
 /** Issue time in milliseconds encoded by {@link createUti}; undefined for foreign identifiers. */
