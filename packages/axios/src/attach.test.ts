@@ -1,10 +1,11 @@
 // @vitest-environment node
 import { Readable } from 'node:stream'
-import { encodeClaims, type TokenProvider } from '@cae-kit/core'
+import { encodeClaims } from '@cae-kit/core'
 import axios, { type InternalAxiosRequestConfig, isAxiosError, isCancel } from 'axios'
 import { HttpResponse, http } from 'msw'
 import { setupServer } from 'msw/node'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import { counting } from '../test/challenging-api'
 import { attachCae } from './attach'
 
 const CHALLENGE = `Bearer error="insufficient_claims", claims="${encodeClaims('{"access_token":{"nbf":{"essential":true}}}')}"`
@@ -40,17 +41,6 @@ afterEach(() => {
   revoked.clear()
 })
 afterAll(() => server.close())
-
-function counting(): TokenProvider & { count: number } {
-  const provider = {
-    count: 0,
-    async getToken() {
-      provider.count++
-      return { token: `tok-${provider.count}` }
-    },
-  }
-  return provider
-}
 
 const resources = [{ url: 'https://api.test/v1', scopes: ['api://test/.default'] }]
 

@@ -161,7 +161,18 @@ export function attachCae(instance: AxiosInstance, options: CaeOptions): () => v
     const adapter = config.adapter
     config.caeKit = { replay: false, exchange }
     // Always set: axios merges the instance's default adapter list into every config.
-    config.adapter = (sent) => send(sent, exchange, adapter, url)
+    const signal = config.signal
+    config.adapter = (sent) =>
+      // A later interceptor may have set the signal: the exchange must wait on that one.
+      send(
+        sent,
+        sent.signal === signal
+          ? exchange
+          : (engine.begin({ url, method: sent.method, signal: sent.signal as AbortSignal }) ??
+              exchange),
+        adapter,
+        url,
+      )
     return config
   }
 
@@ -211,6 +222,10 @@ export function attachCae(instance: AxiosInstance, options: CaeOptions): () => v
     const first = await settle(sendOnce, sent)
     const challenge = detect(exchange, first.response)
     if (!challenge) return unwrap(first)
+    // The challenged response is not returned: free its connection (responseType 'stream').
+    const data = first.response?.data as { destroy?: () => void; cancel?: () => unknown } | null
+    data?.destroy?.()
+    ;(data?.cancel?.() as Promise<unknown> | undefined)?.catch?.(() => {})
     let next: string
     try {
       next = await exchange.answer(challenge, {

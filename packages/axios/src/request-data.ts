@@ -52,15 +52,17 @@ export function keepData(
       return Promise.resolve(false)
     }
   }
+  const signal = config.signal as AbortSignal | undefined
   if (isReadableLike(data)) {
-    return bufferReadable(data, engine.maxReplayBodyBytes).then((bytes) => {
+    const limits = { signal, timeoutMs: config.timeout }
+    return bufferReadable(data, engine.maxReplayBodyBytes, limits).then((bytes) => {
       if (bytes) config.data = bytes
       return !!bytes
     })
   }
   if (typeof data?.pipe === 'function') return Promise.resolve(false)
   if (typeof data?.getReader !== 'function' && !isSpecFormData(data)) return undefined
-  return engine.prepareBody(data).then(({ body, contentType, replayable }) => {
+  return engine.prepareBody(data, signal).then(({ body, contentType, replayable }) => {
     config.data = body instanceof Uint8Array ? body.buffer : body
     if (contentType) config.headers.set('Content-Type', contentType)
     return replayable

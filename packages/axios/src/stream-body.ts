@@ -16,6 +16,7 @@ export interface ReadableLike {
   on(event: string, listener: (value: unknown) => void): unknown
   removeListener(event: string, listener: (value: unknown) => void): unknown
   pause(): unknown
+  resume(): unknown
   unshift(chunk: unknown): void
 }
 
@@ -26,7 +27,8 @@ export function isReadableLike(data: unknown): data is ReadableLike {
     typeof stream?.pipe === 'function' &&
     typeof stream.on === 'function' &&
     typeof stream.unshift === 'function' &&
-    typeof stream.pause === 'function'
+    typeof stream.pause === 'function' &&
+    typeof stream.resume === 'function'
   )
 }
 
@@ -38,23 +40,46 @@ function byteLength(chunk: unknown): number {
   throw new TypeError('request data stream yielded a chunk that is not bytes or text')
 }
 
+/** When reading ahead gives up: the request's signal, and axios' `timeout`. */
+export interface ReadAheadLimits {
+  signal?: AbortSignal | undefined
+  /** Milliseconds; 0 or absent for none. */
+  timeoutMs?: number | undefined
+}
+
 /**
  * Reads `stream` to its end if it holds at most `maxBytes`, and returns its bytes as an exactly
  * sized `ArrayBuffer` (which axios sends as is, on the first send and on the replay). A longer
  * stream is left as it was, nothing lost: what was read is pushed back with `unshift()` and the
  * stream is paused, so axios pipes it whole; the result is then `undefined` (not replayable).
+ * The same happens when `limits.signal` aborts or `limits.timeoutMs` passes first (a stalled
+ * producer): axios then applies its own abort and timeout to the stream, as without cae-kit.
+ * Until axios pipes it, an error of the stream is kept from becoming an uncaught exception.
  */
 export function bufferReadable(
   stream: ReadableLike,
   maxBytes: number,
+  limits: ReadAheadLimits = {},
 ): Promise<ArrayBuffer | undefined> {
   // An ended stream has nothing left: axios would send it as an empty body. A destroyed one can
   // neither be read nor replayed: axios gets it as it is.
   if (stream.readableEnded) return Promise.resolve(new ArrayBuffer(0))
   if (stream.destroyed) return Promise.resolve(undefined)
+  const { signal, timeoutMs } = limits
   return new Promise((resolve, reject) => {
     const chunks: BlobPart[] = []
     let size = 0
+    /** Gives the stream back as it was (what was read pushed back, paused): not replayable. */
+    const giveBack = () => {
+      stream.pause()
+      off()
+      for (let i = chunks.length - 1; i >= 0; i--) stream.unshift(chunks[i])
+      // Until axios pipes it (after the token is there), an error must not crash the process;
+      // axios' pipe then meets the failed stream and rejects the request.
+      stream.on('error', () => {})
+      resolve(undefined)
+    }
+    const timer = timeoutMs ? setTimeout(giveBack, timeoutMs) : undefined
     const listeners: Record<string, (value: unknown) => void> = {
       data(chunk) {
         try {
@@ -63,11 +88,7 @@ export function bufferReadable(
           return listeners.error?.(error)
         }
         chunks.push(chunk as BlobPart)
-        if (size <= maxBytes) return
-        stream.pause()
-        off()
-        for (let i = chunks.length - 1; i >= 0; i--) stream.unshift(chunks[i])
-        resolve(undefined)
+        if (size > maxBytes) giveBack()
       },
       end() {
         off()
@@ -85,8 +106,14 @@ export function bufferReadable(
       },
     }
     const off = () => {
+      clearTimeout(timer)
+      signal?.removeEventListener('abort', giveBack)
       for (const name in listeners) stream.removeListener(name, listeners[name] as never)
     }
     for (const name in listeners) stream.on(name, listeners[name] as never)
+    if (signal?.aborted) return giveBack()
+    signal?.addEventListener('abort', giveBack)
+    // A paused stream stays paused with a 'data' listener: axios' pipe would resume it.
+    stream.resume()
   })
 }

@@ -16,14 +16,33 @@ import type { CaeExchange } from './engine'
  * module-level read would be kept in every bundle of the package, tree-shaken or not).
  */
 const isServerRuntime = () =>
-  typeof (globalThis as { process?: { versions?: object } }).process?.versions === 'object' ||
-  typeof (globalThis as { Deno?: object }).Deno === 'object'
+  typeof (globalThis as { document?: object }).document === 'undefined' &&
+  (typeof (globalThis as { process?: { versions?: object } }).process?.versions === 'object' ||
+    typeof (globalThis as { Deno?: object }).Deno === 'object')
 
 /** fetch's limit (the Fetch Standard): a 21st redirect is a network error. */
 const MAX_REDIRECTS = 20
 
 /** Headers that describe a request body; dropped when a redirect turns the request into a GET. */
 const BODY_HEADERS = ['content-type', 'content-encoding', 'content-language', 'content-location']
+
+/** Headers fetch drops when a redirect leaves the origin (undici's list). */
+const CROSS_ORIGIN_HEADERS = ['authorization', 'proxy-authorization', 'cookie', 'host']
+
+/** The hop each redirected response answered: a challenge is answered by replaying that hop. */
+const finalHops = new WeakMap<Response, Hop>()
+
+/**
+ * The hop to replay when `response` is challenged: its last hop after redirects (a POST that was
+ * redirected with a 303 is not sent again: the challenged GET is), with a new `Authorization`.
+ */
+export function replayHop(response: Response, first: Hop, authorization: string): Hop {
+  const last = finalHops.get(response)
+  if (!last) return first
+  const headers = new Headers(last.init.headers)
+  headers.set('authorization', authorization)
+  return { url: last.url, init: { ...last.init, headers } }
+}
 
 /**
  * Tells whether cae-kit must follow this request's redirects itself: its resource is narrower
@@ -37,6 +56,11 @@ export function mustGuardRedirects(exchange: CaeExchange, redirect: RequestRedir
 export interface Hop {
   url: string
   init: RequestInit
+  /**
+   * The first send as a `Request`, when the caller passed one: it keeps what `init` cannot carry
+   * (`integrity`, `keepalive`, `cache`...). Later hops are sent from `url` and `init`.
+   */
+  request?: Request
 }
 
 /**
@@ -57,9 +81,16 @@ export function followGuarded(
   first: Hop,
   exchange: CaeExchange,
 ): Promise<Response> {
-  return send(first.url, first.init).then((response) =>
-    isRedirect(response.status) ? follow(send, first, exchange, response) : response,
-  )
+  const sent = first.request ? send(first.request) : send(first.url, first.init)
+  return sent.then((response) => {
+    if (isRedirect(response.status)) return follow(send, first, exchange, response)
+    // A fetch that hides redirects after all (a browser's, in a runtime that looked like a
+    // server): a GET or HEAD is sent again the plain way; anything else is returned as it is.
+    const method = first.init.method ?? 'GET'
+    return response.type === 'opaqueredirect' && (method === 'GET' || method === 'HEAD')
+      ? send(first.url, { ...first.init, redirect: 'follow' })
+      : response
+  })
 }
 
 async function follow(
@@ -73,12 +104,18 @@ async function follow(
   for (let hops = 0; ; hops++) {
     const location = response.headers.get('location')
     if (!isRedirect(response.status) || location === null) {
-      if (hops > 0) Object.defineProperty(response, 'redirected', { value: true })
+      if (hops > 0) {
+        Object.defineProperty(response, 'redirected', { value: true })
+        finalHops.set(response, { url, init })
+      }
       return response
     }
-    // A bad Location fails like fetch, with a TypeError (so does a scheme fetch cannot send).
+    // A bad Location fails like fetch, with a TypeError.
     const next = new URL(location, url)
     if (hops === MAX_REDIRECTS) throw new TypeError('redirect count exceeded')
+    if (next.protocol !== 'https:' && next.protocol !== 'http:') {
+      throw new TypeError(`redirect to a scheme fetch does not follow: ${next.protocol}`)
+    }
     // The redirect's own body is not returned: free its connection.
     response.body?.cancel().catch(() => {})
     const headers = new Headers(init.headers)
@@ -87,7 +124,9 @@ async function follow(
       (response.status === 303 && method !== 'GET' && method !== 'HEAD') ||
       ((response.status === 301 || response.status === 302) && method === 'POST')
     if (toGet) for (const name of BODY_HEADERS) headers.delete(name)
-    if (!exchange.covers(next.href)) headers.delete('authorization')
+    if (next.origin !== new URL(url).origin) {
+      for (const name of CROSS_ORIGIN_HEADERS) headers.delete(name)
+    } else if (!exchange.covers(next.href)) headers.delete('authorization')
     url = next.href
     init = toGet ? { ...init, method: 'GET', body: null, headers } : { ...init, headers }
     response = await send(url, init)

@@ -12,7 +12,7 @@ import {
   type DetectedChallenge,
 } from './engine'
 import { CaeOptionsError } from './errors'
-import { followGuarded, type Hop, mustGuardRedirects } from './fetch-redirects'
+import { followGuarded, type Hop, mustGuardRedirects, replayHop } from './fetch-redirects'
 import type { ReplayableBody } from './internal/replayable-body'
 import type { CaeOptions } from './options'
 
@@ -131,18 +131,15 @@ function guarded(flow: Flow): boolean {
 function hopOf(flow: Flow, headers: HeadersInit): Hop {
   const { request } = flow
   const redirect = 'manual'
-  return request === undefined
-    ? { url: String(flow.input), init: { ...flow.init, ...flow.bodyInit, headers, redirect } }
-    : {
-        url: request.url,
-        init: {
-          method: request.method,
-          signal: request.signal,
-          ...flow.bodyInit,
-          headers,
-          redirect,
-        },
-      }
+  if (request === undefined) {
+    return { url: String(flow.input), init: { ...flow.init, ...flow.bodyInit, headers, redirect } }
+  }
+  const { method, signal, url } = request
+  return {
+    url,
+    init: { method, signal, ...flow.bodyInit, headers, redirect },
+    request: new Request(request, { ...flow.bodyInit, headers, redirect }),
+  }
 }
 
 function sendFirst(flow: Flow, authorization: string): Promise<Response> {
@@ -180,7 +177,11 @@ async function answerAndReplay(
   }
   let second: Response
   if (guarded(flow)) {
-    second = await followGuarded(flow.send, hopOf(flow, init.headers), exchange)
+    const first = hopOf(flow, init.headers)
+    const hop = replayHop(response, first, next)
+    second = await followGuarded(flow.send, hop, exchange)
+    // Replayed at the hop that was challenged: to the caller, the call was still redirected.
+    if (hop !== first) Object.defineProperty(second, 'redirected', { value: true })
   } else {
     const replay =
       request !== undefined
