@@ -124,7 +124,11 @@ function authorizeAndSend(flow: Flow): Promise<Response> {
 
 /** Whether this request's redirects are followed by cae-kit (see `fetch-redirects.ts`). */
 function guarded(flow: Flow): boolean {
-  return mustGuardRedirects(flow.exchange, flow.request?.redirect ?? flow.init?.redirect)
+  // Origin-wide resources (the common case) stop at the first read: this is the hot path.
+  return (
+    flow.exchange.guardsRedirects &&
+    mustGuardRedirects(flow.exchange, flow.request?.redirect ?? flow.init?.redirect)
+  )
 }
 
 /** The request as a URL and init, for sends that follow redirects hop by hop. */
