@@ -47,6 +47,37 @@ describe('createCaeEngine', () => {
     expect(calls.map((call) => call.scopes)).toEqual([['x', 'y'], ['z']])
   })
 
+  it('keeps the token that answered a challenge when a refresh that started earlier ends later', async () => {
+    vi.useFakeTimers({ now: 0, toFake: ['Date'] })
+    const pending: ((token: string) => void)[] = []
+    const calls: TokenRequest[] = []
+    const tokenProvider: TokenProvider = {
+      getToken: (request) =>
+        new Promise((resolve) => {
+          calls.push(request)
+          pending.push((token) => resolve({ token, expiresOn: Date.now() + 3_600_000 }))
+        }),
+    }
+    const engine = createCaeEngine({
+      tokenProvider,
+      resources: [{ url: 'https://a.test', scopes: ['s'] }],
+    })
+    const begin = () => engine.begin({ url: 'https://a.test/x' })
+    const sentEarly = begin()
+    const first = sentEarly?.authorize()
+    pending.shift()?.('tok-1')
+    await first
+    vi.setSystemTime(3_600_000) // tok-1 is due for refresh
+    const refresh = begin()?.authorize() // a slow refresh without claims starts
+    const answered = sentEarly?.answer(sentEarly.detect(challenged()) as never, { response: {} })
+    pending[1]?.('tok-answer') // the challenge is answered first...
+    expect(await answered).toBe('Bearer tok-answer')
+    pending[0]?.('tok-refresh') // ...then the refresh that started before it ends
+    expect(await refresh).toBe('Bearer tok-refresh')
+    expect(await begin()?.authorize()).toBe('Bearer tok-answer')
+    expect(calls).toHaveLength(3)
+  })
+
   it('returns no exchange for a URL outside the resources', () => {
     const engine = createCaeEngine({
       ...provider(),

@@ -2,7 +2,7 @@
 import { describe, expect, it, vi } from 'vitest'
 import { encodeClaims } from './claims'
 import { createCaeFetch } from './fetch'
-import type { TokenProvider } from './provider'
+import type { PendingRequest, TokenProvider } from './provider'
 
 const CHALLENGE = `Bearer error="insufficient_claims", claims="${encodeClaims('{"access_token":{"nbf":{"essential":true}}}')}"`
 const resources = [{ url: 'https://api.test', scopes: ['s'] }]
@@ -171,5 +171,40 @@ describe('createCaeFetch aborted while the body is read', () => {
     await expect(caeFetch('https://api.test/upload', init)).rejects.toBe(reason)
     expect(body.locked).toBe(false)
     expect(fetch).not.toHaveBeenCalled()
+  })
+})
+
+describe('createCaeFetch pending requests', () => {
+  /** What a provider that asks for `pendingRequests` while answering the challenge is told. */
+  async function describedWhenChallenged(body: BodyInit): Promise<PendingRequest | undefined> {
+    const { fetch } = network()
+    let described: PendingRequest[] = []
+    let calls = 0
+    const tokenProvider: TokenProvider = {
+      async getToken({ pendingRequests }) {
+        calls++
+        if (calls > 1) described = (await pendingRequests?.()) ?? []
+        return { token: `tok-${calls}` }
+      },
+    }
+    const caeFetch = createCaeFetch({ tokenProvider, resources, fetch })
+    await caeFetch('https://api.test/submit', { method: 'POST', body })
+    return described[0]
+  }
+
+  it('describes what were URLSearchParams with the form type they are sent with', async () => {
+    expect(await describedWhenChallenged(new URLSearchParams('a=1'))).toMatchObject({
+      body: 'a=1',
+      headers: { 'content-type': 'application/x-www-form-urlencoded;charset=UTF-8' },
+    })
+  })
+
+  it('describes a serialised FormData with the boundary its text uses', async () => {
+    const form = new FormData()
+    form.append('field', 'value')
+    const described = await describedWhenChallenged(form)
+    const boundary = /boundary=(\S+)/.exec(described?.headers['content-type'] ?? '')?.[1]
+    expect(boundary).toBeDefined()
+    expect(described?.body).toContain(`--${boundary}`)
   })
 })

@@ -96,8 +96,20 @@ interface Flow {
   bodyInit: RequestInit
 }
 
+/**
+ * The request as it is sent, for `pendingRequests`: a kept body with the Content-Type it is sent
+ * with (a serialised form's boundary; the form type of what were `URLSearchParams`).
+ */
 function describe(flow: Flow): DescribeRequest {
-  return () => ({ headers: new Headers(flow.headers), body: flow.prepared?.body })
+  return () => {
+    const { prepared } = flow
+    const headers = new Headers(flow.headers)
+    if (prepared?.contentType) headers.set('content-type', prepared.contentType)
+    else if (prepared?.defaultContentType && !headers.has('content-type')) {
+      headers.set('content-type', prepared.defaultContentType)
+    }
+    return { headers, body: prepared?.body }
+  }
 }
 
 function withBody(flow: Flow, prepared: ReplayableBody): Flow {

@@ -77,6 +77,8 @@ export function createExchangeClass(options: ResolvedOptions): ExchangeClass {
   const cache = createTokenCache()
   const flights = createSingleFlight<string, Describe | undefined>()
   const flightKey = (key: string, challengeKey: string) => `${key}\n${challengeKey}`
+  /** Counts acquisitions as they start: a late one never replaces a newer token. */
+  let acquisitions = 0
 
   return class Exchange implements CaeExchange {
     readonly scopes: readonly string[]
@@ -229,6 +231,7 @@ export function createExchangeClass(options: ResolvedOptions): ExchangeClass {
           return describeRequest(this.#method, url ?? this.#url, headers, body)
         })
       const start = async (signal: AbortSignal, live: () => (Describe | undefined)[]) => {
+        const sequence = ++acquisitions
         const request: TokenRequest = {
           scopes: [...resource.scopes],
           signal,
@@ -242,7 +245,7 @@ export function createExchangeClass(options: ResolvedOptions): ExchangeClass {
           throw new TypeError('token provider resolved without a token')
         }
         const at = Date.now()
-        const entry = cache.store(key, token, challengeKey, at)
+        const entry = cache.store(key, token, challengeKey, at, sequence)
         if (entry.refreshAt <= at) {
           logger?.warn?.('cae: token provider returned an expired token (expiresOn is epoch ms)')
         }

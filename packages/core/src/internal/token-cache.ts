@@ -24,6 +24,8 @@ export interface CachedToken {
   readonly refreshAt: number
   /** The provider's `expiresOn`, for events. */
   readonly expiresOn: number | undefined
+  /** Order in which the acquisition that produced it started (see `store`). */
+  readonly sequence: number
 }
 
 /** Entries below which the cache is never swept, and the least growth between sweeps. */
@@ -36,10 +38,19 @@ export interface TokenCache {
   /** The token for `scopesKey`, due for refresh or not. */
   current(scopesKey: string): CachedToken | undefined
   /**
-   * Stores `token` for `scopesKey`, replacing the previous one, and returns the entry. Drops the
-   * entries of tokens expired at `now` once the cache has doubled since it was last swept.
+   * Stores `token` for `scopesKey`, replacing the previous one, and returns the entry. `sequence`
+   * orders acquisitions by their start: a token from an acquisition that started before the one
+   * held now (a slow refresh finishing after a challenge was answered) is returned to its
+   * waiters but not stored. Drops the entries of tokens expired at `now` once the cache has
+   * doubled since it was last swept.
    */
-  store(scopesKey: string, token: AccessToken, challengeKey: string, now: number): CachedToken
+  store(
+    scopesKey: string,
+    token: AccessToken,
+    challengeKey: string,
+    now: number,
+    sequence: number,
+  ): CachedToken
 }
 
 /**
@@ -66,7 +77,7 @@ export function createTokenCache(): TokenCache {
     current(scopesKey) {
       return entries.get(scopesKey)
     },
-    store(scopesKey, token, challengeKey, now) {
+    store(scopesKey, token, challengeKey, now, sequence) {
       const expiresOn = typeof token.expiresOn === 'number' ? token.expiresOn : undefined
       const refreshAt =
         expiresOn === undefined || !Number.isFinite(expiresOn)
@@ -77,7 +88,9 @@ export function createTokenCache(): TokenCache {
         challengeKey,
         refreshAt,
         expiresOn,
+        sequence,
       }
+      if ((entries.get(scopesKey)?.sequence ?? -1) > sequence) return entry
       entries.set(scopesKey, entry)
       if (entries.size >= sweepAt) {
         // `undefined <= now` is false: a token without expiry is kept until replaced.
