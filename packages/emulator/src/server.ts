@@ -13,6 +13,7 @@ import {
   type TlsCertificate,
 } from './cert'
 import { createEmulator } from './emulator'
+import { type AzureIdentityEmulatorOptions, azureIdentityOptions } from './identity-options'
 import {
   type MsalNodeClientOptions,
   type MsalNodeEmulatorConfig,
@@ -65,6 +66,16 @@ export type RunningEmulator = EmulatorUrls & {
    * @example `new ConfidentialClientApplication(idp.msalNodeConfig())`
    */
   msalNodeConfig(client?: MsalNodeClientOptions): MsalNodeEmulatorConfig
+  /**
+   * The options an `@azure/identity` `ClientSecretCredential` or `ClientCertificateCredential`
+   * needs for this emulator: `authorityHost`, `disableInstanceDiscovery: true` and an `agent` that
+   * trusts the certificate. A new agent per call.
+   * @example
+   * ```ts
+   * const credential = new ClientSecretCredential(idp.tenantId, DEFAULT_DAEMON_CLIENT_ID, DEFAULT_DAEMON_CLIENT_SECRET, idp.azureIdentityOptions())
+   * ```
+   */
+  azureIdentityOptions(): AzureIdentityEmulatorOptions
   /** Stops listening and drops open (keep-alive) connections. */
   close(): Promise<void>
 }
@@ -224,6 +235,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     fetch: createTrustingFetch(certificate.cert),
     networkClient,
     msalNodeConfig: (client) => msalNodeConfig(urls, emulator.clients, networkClient, client),
+    azureIdentityOptions: () => azureIdentityOptions(urls.url, certificate.cert),
     close: async () => {
       await Promise.all(bound.servers.map(closeServer))
     },
