@@ -48,8 +48,9 @@ export async function createAuth(config: SpaConfig, hooks: AuthHooks): Promise<A
   await pca.initialize()
 
   const http = axios.create({ timeout: 60_000 })
+  const resources = [{ url: config.apiUrl, scopes: config.scopes }]
   attachCae(http, {
-    resources: [{ url: config.apiUrl, scopes: config.scopes }],
+    resources,
     tokenProvider: fromMsalBrowser(pca, {
       interaction: 'popup',
       onInteraction: hooks.onInteraction,
@@ -59,6 +60,7 @@ export async function createAuth(config: SpaConfig, hooks: AuthHooks): Promise<A
 
   // Finishes a redirect sign-in (if any) and replays, once, what was waiting for it.
   const resumed = await resumeAfterRedirect(pca, {
+    resources,
     replay: (request) =>
       http.request({
         method: request.method,

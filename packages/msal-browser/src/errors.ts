@@ -9,11 +9,12 @@
 import {
   BodyNotReplayableError,
   CaeError,
+  CaeOptionsError,
   InteractionRequiredError,
   isCaeError,
 } from '@cae-kit/core'
 
-export { BodyNotReplayableError, CaeError, InteractionRequiredError, isCaeError }
+export { BodyNotReplayableError, CaeError, CaeOptionsError, InteractionRequiredError, isCaeError }
 
 /** The fields of an MSAL `AuthError` this package reads. */
 interface MsalErrorLike {

@@ -26,8 +26,10 @@ expectTypeOf(fromMsalBrowser(ipca, { interaction: 'redirect' })).toEqualTypeOf<T
 // @ts-expect-error 'silent' is not an interaction mode
 fromMsalBrowser(pca, { interaction: 'silent' })
 
-expectTypeOf(resumeAfterRedirect(pca, { fetch })).resolves.toEqualTypeOf<RedirectResume<Response>>()
-expectTypeOf(resumeAfterRedirect(pca, { replay: replayWithAxios })).resolves.toEqualTypeOf<
-  RedirectResume<AxiosResponse>
->()
+expectTypeOf(
+  resumeAfterRedirect(pca, { fetch, resources: [{ url: 'https://api.test' }] }),
+).resolves.toEqualTypeOf<RedirectResume<Response>>()
+expectTypeOf(
+  resumeAfterRedirect(pca, { replay: replayWithAxios, resources: [{ url: 'https://api.test' }] }),
+).resolves.toEqualTypeOf<RedirectResume<AxiosResponse>>()
 expectTypeOf<RedirectResume['result']>().toEqualTypeOf<AuthenticationResult | null>()

@@ -8,6 +8,7 @@ import { resumeAfterRedirect } from './redirect'
 
 const scopes = ['api://cae/.default']
 const claims = '{"access_token":{"nbf":{"essential":true,"value":"1700000000"}}}'
+const resources = [{ url: 'https://api.test' }]
 const revoked = () => new InteractionRequiredAuthError('login_required', 'cid')
 const post: PendingRequest = {
   method: 'POST',
@@ -42,6 +43,24 @@ describe('redirect start', () => {
     // A storage failure costs the replay, not the sign-in: the user must still be able to sign in.
     expect(pca.acquireTokenRedirect).toHaveBeenCalledTimes(1)
     expect(settled).not.toHaveBeenCalled()
+  })
+
+  it('stores the waiting requests without their credential headers', async () => {
+    const pca = fakePca()
+    pca.acquireTokenSilent.mockRejectedValue(revoked())
+    pca.acquireTokenRedirect.mockReturnValue(new Promise(() => undefined))
+    const withCookie = {
+      ...post,
+      headers: { ...post.headers, cookie: 'sid=1', Authorization: 'x' },
+    }
+    void fromMsalBrowser(pca, { interaction: 'redirect' }).getToken({
+      scopes,
+      claims,
+      pendingRequests: async () => [withCookie],
+    })
+    await flush()
+    const { state } = pca.acquireTokenRedirect.mock.calls[0]?.[0] as { state: string }
+    expect(JSON.parse(sessionStorage.getItem(state) ?? '[]')).toEqual([post])
   })
 
   it('maps a redirect the user backed out of (bfcache user_cancelled) to ERR_CAE_INTERACTION_CANCELLED', async () => {
@@ -84,7 +103,7 @@ describe('resumeAfterRedirect with a corrupt entry', () => {
     const pca = fakePca()
     pca.handleRedirectPromise.mockResolvedValue(msalResult('t', { state }))
     const fetch = vi.fn()
-    const resume = await resumeAfterRedirect(pca, { fetch })
+    const resume = await resumeAfterRedirect(pca, { fetch, resources })
     expect(resume.pending).toEqual([])
     expect(resume.result?.accessToken).toBe('t')
   })

@@ -12,6 +12,7 @@ const post: PendingRequest = {
   headers: { 'content-type': 'application/json' },
   body: '{"text":"hi"}',
 }
+const resources = [{ url: 'https://api.test' }]
 const get: PendingRequest = { method: 'GET', url: 'https://api.test/me', headers: {} }
 
 /** Simulates a page that left `ageMs` ago with `pending` stored under its state. */
@@ -36,7 +37,7 @@ describe('resumeAfterRedirect', () => {
   it('replays each pending request once through fetch, in order, with method, headers and body', async () => {
     const { pca } = returningPage([post, get])
     const fetch = vi.fn(async (url: string) => new Response(url))
-    const resume = await resumeAfterRedirect(pca, { fetch })
+    const resume = await resumeAfterRedirect(pca, { fetch, resources })
     expect(fetch.mock.calls).toEqual([
       [post.url, { method: 'POST', headers: post.headers, body: post.body }],
       [get.url, { method: 'GET', headers: {}, body: null }],
@@ -52,8 +53,8 @@ describe('resumeAfterRedirect', () => {
       expect(sessionStorage.getItem(state)).toBe(null)
       return new Response('ok')
     })
-    await resumeAfterRedirect(pca, { fetch })
-    const again = await resumeAfterRedirect(pca, { fetch })
+    await resumeAfterRedirect(pca, { fetch, resources })
+    const again = await resumeAfterRedirect(pca, { fetch, resources })
     expect(fetch).toHaveBeenCalledTimes(1)
     expect(again.pending).toEqual([])
   })
@@ -62,7 +63,7 @@ describe('resumeAfterRedirect', () => {
     const { pca } = returningPage([post])
     const fetch = vi.fn()
     const replay = vi.fn(async (request: PendingRequest) => request.url)
-    const resume = await resumeAfterRedirect(pca, { fetch, replay })
+    const resume = await resumeAfterRedirect(pca, { fetch, replay, resources })
     expect(replay).toHaveBeenCalledWith(post)
     expect(fetch).not.toHaveBeenCalled()
     expect(resume.replays).toEqual([{ status: 'fulfilled', value: post.url }])
@@ -80,7 +81,7 @@ describe('resumeAfterRedirect', () => {
     const { pca } = returningPage([post, get])
     const failure = new TypeError('failed to fetch')
     const fetch = vi.fn().mockRejectedValueOnce(failure).mockResolvedValueOnce(new Response('ok'))
-    const resume = await resumeAfterRedirect(pca, { fetch })
+    const resume = await resumeAfterRedirect(pca, { fetch, resources })
     expect(resume.replays[0]).toEqual({ status: 'rejected', reason: failure })
     expect(resume.replays[1]?.status).toBe('fulfilled')
   })
@@ -94,7 +95,7 @@ describe('resumeAfterRedirect', () => {
     }
     const { pca } = returningPage([upload])
     const fetch = vi.fn()
-    const resume = await resumeAfterRedirect(pca, { fetch })
+    const resume = await resumeAfterRedirect(pca, { fetch, resources })
     expect(fetch).not.toHaveBeenCalled()
     expect(resume.replays[0]).toMatchObject({
       status: 'rejected',
@@ -105,10 +106,67 @@ describe('resumeAfterRedirect', () => {
   it('drops an entry older than maxAgeMs without replaying it', async () => {
     const { pca, state } = returningPage([post], 11 * 60_000)
     const fetch = vi.fn()
-    const resume = await resumeAfterRedirect(pca, { fetch })
+    const resume = await resumeAfterRedirect(pca, { fetch, resources })
     expect(resume.pending).toEqual([])
     expect(fetch).not.toHaveBeenCalled()
     expect(sessionStorage.getItem(state)).toBe(null)
+  })
+
+  it.each([
+    ['in the future', 60_000],
+    ['non-finite', Number.POSITIVE_INFINITY],
+  ])('expires an entry dated %s: never replayed, swept', async (_, time) => {
+    const state = `cae-kit.redirect.${time === 60_000 ? now + time : time}`
+    sessionStorage.setItem(state, JSON.stringify([post]))
+    sessionStorage.setItem(`cae-kit.redirect.${now + 3_600_000}`, '[]')
+    const pca = fakePca()
+    pca.handleRedirectPromise.mockResolvedValue(msalResult('t', { state }))
+    const fetch = vi.fn()
+    const resume = await resumeAfterRedirect(pca, { fetch, resources })
+    expect(resume.pending).toEqual([])
+    expect(fetch).not.toHaveBeenCalled()
+    expect(sessionStorage.length).toBe(0)
+  })
+
+  it('never replays credential headers stored in an entry', async () => {
+    const stored = {
+      ...post,
+      headers: {
+        ...post.headers,
+        authorization: 'Bearer stale',
+        Cookie: 'session=1',
+        'proxy-authorization': 'Basic eA==',
+      },
+    }
+    const { pca } = returningPage([stored])
+    const fetch = vi.fn(async (_url: string, _init: RequestInit) => new Response('ok'))
+    const resume = await resumeAfterRedirect(pca, { fetch, resources })
+    expect(fetch.mock.calls[0]?.[1]).toMatchObject({ headers: post.headers })
+    expect(resume.pending[0]?.headers).toEqual(post.headers)
+  })
+
+  it('drops an entry whose URL lies outside the resources of the replaying client', async () => {
+    const outside = [
+      { ...get, url: 'https://evil.test/me' },
+      { ...get, url: 'https://api.test.evil.test/me' },
+      { ...get, url: 'https://api.test/v10' },
+      { ...get, url: 'not a url' },
+    ]
+    const { pca } = returningPage([...outside, { ...get, url: 'https://api.test/v1/me' }])
+    const fetch = vi.fn(async (_url: string, _init: RequestInit) => new Response('ok'))
+    const resume = await resumeAfterRedirect(pca, {
+      fetch,
+      resources: [{ url: 'https://api.test/v1' }],
+    })
+    expect(fetch.mock.calls.map(([url]) => url)).toEqual(['https://api.test/v1/me'])
+    expect(resume.pending.map((p) => p.url)).toEqual(['https://api.test/v1/me'])
+  })
+
+  it('refuses to replay without the resources of the replaying client', async () => {
+    const { pca } = returningPage([post])
+    await expect(resumeAfterRedirect(pca, { fetch: vi.fn() })).rejects.toMatchObject({
+      code: 'ERR_CAE_INVALID_OPTIONS',
+    })
   })
 
   it('honours a custom maxAgeMs', async () => {
@@ -132,7 +190,7 @@ describe('resumeAfterRedirect', () => {
     sessionStorage.setItem('app-state', 'x')
     const pca = fakePca()
     pca.handleRedirectPromise.mockResolvedValue(msalResult('t', { state: 'app-state' }))
-    const resume = await resumeAfterRedirect(pca, { fetch: vi.fn() })
+    const resume = await resumeAfterRedirect(pca, { fetch: vi.fn(), resources })
     expect(resume.pending).toEqual([])
     expect(sessionStorage.getItem('app-state')).toBe('x')
   })
@@ -145,7 +203,7 @@ describe('resumeAfterRedirect', () => {
   it('rejects ERR_CAE_INTERACTION_CANCELLED and drops stored entries when the user cancelled', async () => {
     const { pca } = returningPage([post])
     pca.handleRedirectPromise.mockRejectedValue(new BrowserAuthError('user_cancelled', 'cid'))
-    await expect(resumeAfterRedirect(pca, { fetch: vi.fn() })).rejects.toMatchObject({
+    await expect(resumeAfterRedirect(pca, { fetch: vi.fn(), resources })).rejects.toMatchObject({
       code: 'ERR_CAE_INTERACTION_CANCELLED',
     })
     expect(sessionStorage.length).toBe(0)

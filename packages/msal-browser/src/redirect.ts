@@ -11,7 +11,12 @@ import type {
   RedirectRequest,
 } from '@azure/msal-browser'
 import type { PendingRequest } from '@cae-kit/core'
-import { BodyNotReplayableError, classifyInteractive, interactionError } from './errors'
+import {
+  BodyNotReplayableError,
+  CaeOptionsError,
+  classifyInteractive,
+  interactionError,
+} from './errors'
 
 /**
  * Prefix of the `sessionStorage` keys and of the MSAL `state` this package writes. The rest of the
@@ -21,18 +26,46 @@ import { BodyNotReplayableError, classifyInteractive, interactionError } from '.
 const PREFIX = 'cae-kit.redirect.'
 
 /**
- * Deletes this package's entries that are `key` or older than `maxAgeMs` (a key that is not a
- * time counts as expired), so storage never accumulates.
+ * Whether the entry or state `key` was written at most `maxAgeMs` ago. A time in the future, not
+ * finite (`Infinity`) or not a number counts as expired: this package only writes `Date.now()`.
  */
+const isFresh = (key: string, maxAgeMs: number): boolean => {
+  const age = Date.now() - +key.slice(PREFIX.length)
+  return age >= 0 && age <= maxAgeMs
+}
+
+/** Deletes this package's entries that are `key` or not fresh, so storage never accumulates. */
 const sweep = (maxAgeMs: number, key?: string) => {
   for (let i = sessionStorage.length; i--; ) {
     const k = sessionStorage.key(i)
-    if (
-      k?.startsWith(PREFIX) &&
-      (k === key || !(Date.now() - +k.slice(PREFIX.length) <= maxAgeMs))
-    ) {
-      sessionStorage.removeItem(k)
-    }
+    if (k?.startsWith(PREFIX) && (k === key || !isFresh(k, maxAgeMs))) sessionStorage.removeItem(k)
+  }
+}
+
+/** Headers that carry credentials: never stored, never replayed (the replay gets a fresh token). */
+const CREDENTIALS = /^(authorization|cookie|proxy-authorization)$/i
+
+/** The request without credential headers. */
+const withoutCredentials = (request: PendingRequest): PendingRequest => ({
+  ...request,
+  headers: Object.fromEntries(
+    Object.entries(request.headers ?? {}).filter(([name]) => !CREDENTIALS.test(name)),
+  ),
+})
+
+/**
+ * Whether `url` lies inside one of `resources`: it starts with a resource URL (canonical form,
+ * no trailing slash) on a boundary, as cae-kit matches requests (`/v1` never covers `/v10`).
+ */
+const inside = (resources: readonly { url: string }[], url: string): boolean => {
+  try {
+    const href = new URL(url).href
+    return resources.some((resource) => {
+      const prefix = new URL(resource.url).href.replace(/\/+$/, '')
+      return href.startsWith(prefix) && '/?#'.includes(href.charAt(prefix.length))
+    })
+  } catch {
+    return false
   }
 }
 
@@ -55,7 +88,8 @@ export const redirectForToken = async (
 ): Promise<never> => {
   const state = PREFIX + Date.now()
   try {
-    sessionStorage.setItem(state, JSON.stringify((await pendingRequests?.()) ?? []))
+    const pending = (await pendingRequests?.()) ?? []
+    sessionStorage.setItem(state, JSON.stringify(pending.map(withoutCredentials)))
   } catch {
     // Storage full or disabled, or no descriptions: the replay is lost, never the sign-in.
   }
@@ -76,6 +110,12 @@ export const redirectForToken = async (
 /** Options of {@link resumeAfterRedirect}. */
 export interface ResumeOptions<R = Response> {
   /**
+   * The `resources` of the cae-kit client that replays (as given to `attachCae` /
+   * `createCaeFetch`). Required with `fetch` or `replay`: a stored request whose URL lies outside
+   * them is dropped, never sent.
+   */
+  resources?: readonly { url: string }[]
+  /**
    * Replays each pending request with `fetch(url, { method, headers, body })`: pass the app's
    * cae-wrapped fetch so the new token is attached. Ignored when `replay` is given.
    */
@@ -93,7 +133,10 @@ export interface ResumeOptions<R = Response> {
 export interface RedirectResume<R = Response> {
   /** MSAL's `handleRedirectPromise` result; null when this page load is not a redirect return. */
   result: AuthenticationResult | null
-  /** The requests that waited when the page left, in their order; already removed from storage. */
+  /**
+   * The requests that waited when the page left, in their order, without credential headers;
+   * with `resources`, only those inside them. Already removed from storage.
+   */
   pending: PendingRequest[]
   /**
    * One outcome per pending request, same order; empty when neither `fetch` nor `replay` is
@@ -115,7 +158,7 @@ export interface RedirectResume<R = Response> {
  * @example
  * ```ts
  * await pca.initialize()
- * await resumeAfterRedirect(pca, { fetch: caeFetch })
+ * await resumeAfterRedirect(pca, { fetch: caeFetch, resources })
  * ```
  * @see https://learn.microsoft.com/entra/identity-platform/app-resilience-continuous-access-evaluation
  */
@@ -123,7 +166,10 @@ export const resumeAfterRedirect = async <R = Response>(
   pca: Pick<IPublicClientApplication, 'handleRedirectPromise'>,
   options: ResumeOptions<R> = {},
 ): Promise<RedirectResume<R>> => {
-  const { fetch, replay, maxAgeMs = 600_000 } = options
+  const { fetch, replay, resources, maxAgeMs = 600_000 } = options
+  if ((fetch || replay) && !resources?.length) {
+    throw new CaeOptionsError('resumeAfterRedirect needs "resources" to replay')
+  }
   let result: AuthenticationResult | null
   try {
     result = await pca.handleRedirectPromise()
@@ -135,11 +181,19 @@ export const resumeAfterRedirect = async <R = Response>(
   }
   const state = result?.state
   const resume: RedirectResume<R> = { result, pending: [], replays: [] }
-  if (state?.startsWith(PREFIX) && Date.now() - +state.slice(PREFIX.length) <= maxAgeMs) {
+  if (state?.startsWith(PREFIX) && isFresh(state, maxAgeMs)) {
     try {
       const stored: unknown = JSON.parse(`${sessionStorage.getItem(state)}`)
-      // Storage is the page's, not ours alone: only an array is what we wrote.
-      if (Array.isArray(stored)) resume.pending = stored
+      // Storage is the page's, not ours alone: only an array of requests is what we wrote, and
+      // only requests inside the client's resources go back out.
+      if (Array.isArray(stored)) {
+        resume.pending = stored
+          .filter(
+            (p: PendingRequest) =>
+              typeof p?.url === 'string' && (!resources || inside(resources, p.url)),
+          )
+          .map(withoutCredentials)
+      }
     } catch {}
   }
   // Deleted before any replay: a reload or a second call never replays the same request twice.

@@ -76,6 +76,7 @@ const ready = (async (): Promise<ResumeReport> => {
   configure({})
   // Once, at startup, before any API call: completes a sign-in redirect and replays what waited.
   const resume = await resumeAfterRedirect(pca, {
+    resources: [{ url: config.apiUrl }],
     replay: (pending) =>
       api.request({
         method: pending.method,
