@@ -79,13 +79,16 @@ export type InteractiveFailure =
  *
  * @param error - The MSAL error.
  * @returns `ERR_CAE_POPUP_BLOCKED` for `popup_window_error` / `empty_window_error`,
- * `ERR_CAE_INTERACTION_CANCELLED` for `user_cancelled`, `ERR_CAE_ACCESS_BLOCKED` for a blocking
+ * `ERR_CAE_INTERACTION_CANCELLED` for `user_cancelled` and `timed_out` (a popup closed on a sign-in
+ * page MSAL could not watch), `ERR_CAE_ACCESS_BLOCKED` for a blocking
  * AADSTS error, otherwise undefined.
  */
 export const classifyInteractive = (error: unknown): InteractiveFailure | undefined => {
   const code = codeOf(error)
   if (code === 'popup_window_error' || code === 'empty_window_error') return 'ERR_CAE_POPUP_BLOCKED'
-  if (code === 'user_cancelled') return 'ERR_CAE_INTERACTION_CANCELLED'
+  // timed_out: MSAL 5 never learns that a popup on a COOP sign-in page was closed; it gives up
+  // waiting for the redirect bridge after `popupBridgeTimeout` (60 s).
+  if (code === 'user_cancelled' || code === 'timed_out') return 'ERR_CAE_INTERACTION_CANCELLED'
   return isAccessBlocked(error) ? 'ERR_CAE_ACCESS_BLOCKED' : undefined
 }
 

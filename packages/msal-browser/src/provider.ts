@@ -10,14 +10,24 @@ import {
   CaeError,
   claimsOf,
   classifyInteractive,
+  type InteractiveFailure,
   interactionError,
   isAccessBlocked,
+  isCaeError,
   needsInteraction,
 } from './errors'
+import { handoffFor, handoffKey } from './handoff'
 import { gateFor } from './interaction'
 import type { MsalBrowserClient, MsalBrowserOptions } from './options'
+import { watchReturn } from './prompt-return'
 import { redirectForToken } from './redirect'
 import { type Waiter, waitFor } from './waiting'
+
+/**
+ * Per application, the popup the user walked away from while MSAL still waits for it (up to its
+ * `popupBridgeTimeout`): the next prompt overrides MSAL's `interaction_in_progress`.
+ */
+const abandoned = new WeakSet<object>()
 
 const toToken = (result: AuthenticationResult): AccessToken => ({
   token: result.accessToken,
@@ -60,7 +70,9 @@ export const fromMsalBrowser = (
     if (options.requireCapability) throw new CaeError('ERR_CAE_CAPABILITY_MISSING', message)
     console.warn(`cae-kit: ${message}`)
   }
-  const gate = gateFor(pca, config?.auth.clientId ?? '')
+  const clientId = config?.auth.clientId ?? ''
+  const gate = gateFor(pca, clientId)
+  const handoff = handoffFor(pca, clientId)
 
   const resolveAccount = async (): Promise<AccountInfo | undefined> => {
     const { account } = options
@@ -124,13 +136,44 @@ export const fromMsalBrowser = (
       }
       // Everything waiting for a token leaves with the page: this request's waiters first.
       if (kind === 'redirect') return redirectForToken(pca, request, waiter.all)
+      // Other tabs waiting for the same account, scopes and claims get this prompt's outcome.
+      const key = !stepUp && handoffKey(account?.homeAccountId, scopes, wanted)
+      if (key) handoff.started(key)
+      let stop = () => {}
       try {
-        return toToken(await pca.acquireTokenPopup(request))
+        const popup = pca.acquireTokenPopup({
+          ...request,
+          ...(abandoned.has(pca) && { overrideInteractionInProgress: true }),
+        })
+        const result = await new Promise<AuthenticationResult>((resolve, reject) => {
+          popup.then(resolve, reject)
+          // The user closed the popup (the window manager gave this page the focus back).
+          stop = watchReturn(() => {
+            const settled = () => abandoned.delete(pca)
+            abandoned.add(pca)
+            popup.then(settled, settled)
+            reject(interactionError('ERR_CAE_INTERACTION_CANCELLED', undefined, scopes, wanted))
+          })
+        })
+        const token = toToken(result)
+        const signedIn = !stepUp && handoffKey(result.account?.homeAccountId, scopes, wanted)
+        if (signedIn) handoff.share(signedIn, { token })
+        if (key && key !== signedIn) handoff.share(key, null)
+        return token
       } catch (error) {
-        const code = classifyInteractive(error)
+        const code = isCaeError(error) ? error.code : classifyInteractive(error)
+        if (key) {
+          const shared =
+            code === 'ERR_CAE_INTERACTION_CANCELLED' || code === 'ERR_CAE_ACCESS_BLOCKED'
+          handoff.share(key, shared ? { code } : null)
+        }
         if (code === 'ERR_CAE_POPUP_BLOCKED' && options.fallbackToRedirect)
           return prompt('redirect')
-        throw code ? interactionError(code, error, scopes, wanted) : error
+        throw code && !isCaeError(error)
+          ? interactionError(code as InteractiveFailure, error, scopes, wanted)
+          : error
+      } finally {
+        stop()
       }
     }
     return gate(
@@ -138,6 +181,13 @@ export const fromMsalBrowser = (
       async (renewed, cancelled) => {
         // A prompt may have signed someone in: ask again which account to use.
         if (renewed) account = await resolveAccount()
+        // Another tab prompted for the same account, scopes and claims: take its outcome.
+        const key = renewed && !stepUp && handoffKey(account?.homeAccountId, scopes, wanted)
+        const handed = key ? await handoff.take(key, started) : undefined
+        if (handed) {
+          if ('token' in handed) return handed.token
+          throw interactionError(handed.code, undefined, scopes, wanted)
+        }
         const token = renewed && !stepUp && (await silent())
         if (token) return token
         // The user just closed the prompt another request opened: no second one now.

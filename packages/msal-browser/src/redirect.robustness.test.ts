@@ -59,8 +59,8 @@ describe('redirect start', () => {
       pendingRequests: async () => [withCookie],
     })
     await flush()
-    const { state } = pca.acquireTokenRedirect.mock.calls[0]?.[0] as { state: string }
-    expect(JSON.parse(sessionStorage.getItem(state) ?? '[]')).toEqual([post])
+    const request = pca.acquireTokenRedirect.mock.calls[0]?.[0] as { state: string }
+    expect(JSON.parse(sessionStorage.getItem(request.state) ?? '[]')).toEqual([post])
   })
 
   it('maps a redirect the user backed out of (bfcache user_cancelled) to ERR_CAE_INTERACTION_CANCELLED', async () => {

@@ -1,0 +1,89 @@
+/**
+ * One prompt across tabs: the tab that prompted hands its outcome to the tabs of the app that
+ * waited (on the Web Lock) for the same account, scopes and claims, through a same-origin
+ * `BroadcastChannel`. MSAL's own cross-tab cache sync races Chromium's `localStorage` replication,
+ * so a waiting tab cannot count on finding the new refresh token in its MSAL cache.
+ *
+ * @module
+ */
+
+import type { AccessToken } from '@cae-kit/core'
+
+/** What a tab hands over: the token, or the code of the failure every waiter shares. */
+export type Outcome =
+  | { token: AccessToken }
+  | { code: 'ERR_CAE_INTERACTION_CANCELLED' | 'ERR_CAE_ACCESS_BLOCKED' }
+
+/** The cross-tab hand-off of one application. */
+export interface Handoff {
+  /** Tells the other tabs a prompt for `key` opened. */
+  started(key: string): void
+  /** Hands the prompt's outcome for `key` to the other tabs (null: it ended with nothing to share). */
+  share(key: string, outcome: Outcome | null): void
+  /**
+   * The outcome another tab handed for `key` since `since` (epoch ms). When another tab announced
+   * a prompt for `key` whose outcome has not arrived yet, waits for it up to `waitMs`.
+   */
+  take(key: string, since: number, waitMs?: number): Promise<Outcome | undefined>
+}
+
+/**
+ * The hand-off key: who (MSAL `homeAccountId`), for which scopes (sorted, unique) and claims. A
+ * token is only ever handed to a request with the same key: never to another account.
+ */
+export const handoffKey = (
+  accountId: string | undefined,
+  scopes: readonly string[],
+  claims: string | undefined,
+): string | undefined =>
+  accountId && JSON.stringify([accountId, [...new Set(scopes)].sort(), claims ?? ''])
+
+/** The last message per key: an announcement (`outcome` undefined) or an outcome. */
+type Entry = { at: number; outcome?: Outcome | null }
+
+/**
+ * Creates the hand-off over the channel `name` (one per app: `cae-kit:handoff:<clientId>`).
+ * Without `BroadcastChannel`, nothing is handed and `take` finds nothing.
+ */
+export const createHandoff = (name: string): Handoff => {
+  const channel = globalThis.BroadcastChannel && new BroadcastChannel(name)
+  const seen = new Map<string, Entry>()
+  const post = (key: string, outcome?: Outcome | null) => channel?.postMessage({ key, outcome })
+  if (channel) {
+    channel.onmessage = ({ data }) => {
+      if (typeof data?.key === 'string')
+        seen.set(data.key, { at: Date.now(), outcome: data.outcome })
+    }
+    // An open channel must not keep a Node test runner alive.
+    ;(channel as { unref?: () => void }).unref?.()
+  }
+  return {
+    started: post,
+    share: post,
+    take: (key, since, waitMs = 2_000) =>
+      new Promise((resolve) => {
+        const end = Date.now() + waitMs
+        const look = () => {
+          const entry = seen.get(key)
+          // Announced and not answered yet: the answer may trail the Web Lock; wait, bounded.
+          if (entry && entry.outcome === undefined && Date.now() < end) setTimeout(look, 50)
+          else resolve((entry && entry.at >= since && entry.outcome) || undefined)
+        }
+        look()
+      }),
+  }
+}
+
+const handoffs = new WeakMap<object, Handoff>()
+
+/**
+ * The hand-off of one PublicClientApplication, shared by its providers.
+ *
+ * @param pca - The application object (the WeakMap key).
+ * @param clientId - Its client id, naming the channel.
+ */
+export const handoffFor = (pca: object, clientId: string): Handoff => {
+  const handoff = handoffs.get(pca) ?? createHandoff(`cae-kit:handoff:${clientId}`)
+  handoffs.set(pca, handoff)
+  return handoff
+}

@@ -1,0 +1,42 @@
+/**
+ * Noticing that the user closed the sign-in popup. Entra's sign-in pages (and the emulator's) send
+ * `Cross-Origin-Opener-Policy: same-origin`: from then on the opener's `popup.closed` reads `true`
+ * while the window is still open, and no message, name lookup or event reaches the opener from
+ * that window. What does reach it is the window manager giving the focus back when the popup
+ * closes: the app window, which lost the focus (or visibility, where popups open as tabs) when the
+ * popup opened, gets it back and keeps it.
+ *
+ * @module
+ */
+
+/** How long the app must keep the focus back before the prompt counts as abandoned. */
+const SETTLE_MS = 400
+
+/**
+ * Calls `onReturn` once the page, having lost the focus or visibility after this call, has it back
+ * for {@link SETTLE_MS}. A page that never lost it (the popup never took the focus) never calls.
+ *
+ * @param onReturn - Called at most once.
+ * @returns Stops watching.
+ */
+export const watchReturn = (onReturn: () => void): (() => void) => {
+  const w = globalThis.window
+  const doc = globalThis.document
+  if (!w?.addEventListener || !doc) return () => undefined
+  // `visibilitychange` bubbles from the document to the window.
+  const events = ['blur', 'focus', 'visibilitychange']
+  let away = false
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const here = () => doc.visibilityState !== 'hidden' && doc.hasFocus()
+  const stop = () => {
+    clearTimeout(timer)
+    for (const type of events) w.removeEventListener(type, check)
+  }
+  const check = (event: Event) => {
+    clearTimeout(timer)
+    if (event.type === 'blur' || !here()) away = true
+    else if (away) timer = setTimeout(() => here() && (stop(), onReturn()), SETTLE_MS)
+  }
+  for (const type of events) w.addEventListener(type, check)
+  return stop
+}
