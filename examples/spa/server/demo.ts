@@ -18,6 +18,7 @@ const emulatorPort = Number(env.CAE_EMULATOR_PORT ?? 8443)
 const spaPort = Number(env.CAE_DEMO_PORT ?? 5173)
 const stateDir = resolve(env.CAE_EMULATOR_STATE_DIR ?? '.cae-emulator')
 const refreshMs = Number(env.CAE_DEMO_REFRESH_MS ?? 5000)
+const cache = env.CAE_DEMO_CACHE ?? 'sessionStorage'
 const root = fileURLToPath(new URL('../www', import.meta.url))
 
 function fail(message: string): never {
@@ -27,6 +28,10 @@ function fail(message: string): never {
 
 if (!existsSync(resolve(root, 'index.html'))) {
   fail(`no SPA build in ${root}: run "pnpm demo" from the repository root (it builds first)`)
+}
+
+if (cache !== 'sessionStorage' && cache !== 'localStorage') {
+  fail(`CAE_DEMO_CACHE must be sessionStorage or localStorage, not ${cache}`)
 }
 
 const inUse = (error: unknown, port: number, variable: string) =>
@@ -41,7 +46,7 @@ const idp = await startEmulator({
 }).catch((error: unknown) => inUse(error, emulatorPort, 'CAE_EMULATOR_PORT'))
 const spa = await startSpaServer({
   root,
-  config: spaConfigFor(idp, refreshMs),
+  config: spaConfigFor(idp, refreshMs, cache),
   port: spaPort,
 }).catch(async (error: unknown) => {
   await idp.close()
@@ -63,7 +68,8 @@ console.log(`
       e.g. chromium --user-data-dir=/tmp/cae-demo --ignore-certificate-errors-spki-list=${idp.caCertSpkiSha256} ${spa.url}
     - Node clients: NODE_EXTRA_CA_CERTS=${certPath}
 
-  Daemon       pnpm demo:daemon   (client ${DEFAULT_DAEMON_CLIENT_ID}, uses this emulator)
+  MSAL cache   ${cache}${cache === 'localStorage' ? '   (tabs share the sign-in: open the SPA in two tabs)' : '   (CAE_DEMO_CACHE=localStorage: tabs share the sign-in)'}
+  Daemon       npx -y pnpm@10.34.8 demo:daemon   (client ${DEFAULT_DAEMON_CLIENT_ID}, uses this emulator)
   Stop         Ctrl-C
 `)
 

@@ -11,6 +11,7 @@ export const DEMO_NEW_PASSWORD = 'alice-new-password'
  *
  * @param idp - The running emulator.
  * @param refreshIntervalMs - Auto-refresh period of the data view; 0 turns it off.
+ * @param cacheLocation - MSAL's cache: `localStorage` lets the SPA's tabs share the sign-in.
  */
 export function spaConfigFor(
   idp: Pick<
@@ -18,6 +19,7 @@ export function spaConfigFor(
     'url' | 'authority' | 'knownAuthority' | 'apiUrl' | 'apiScopes' | 'mfaCode'
   >,
   refreshIntervalMs = 5000,
+  cacheLocation: 'sessionStorage' | 'localStorage' = 'sessionStorage',
 ) {
   const alice = DEFAULT_USERS[0]
   if (!alice) throw new Error('the emulator has no default user')
@@ -29,6 +31,7 @@ export function spaConfigFor(
     scopes: [...idp.apiScopes.delegated],
     adminUrl: `${idp.url}/admin`,
     refreshIntervalMs,
+    cacheLocation,
     demoUser: {
       username: alice.username,
       password: alice.password,

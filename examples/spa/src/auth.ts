@@ -43,7 +43,9 @@ export async function createAuth(config: SpaConfig, hooks: AuthHooks): Promise<A
       // A page that runs broadcastResponseToMainFrame() (msal-browser 5 needs it for popups).
       redirectUri: new URL('/redirect.html', location.origin).href,
     },
-    cache: { cacheLocation: 'sessionStorage' },
+    // sessionStorage: each tab signs in on its own; localStorage (CAE_DEMO_CACHE=localStorage):
+    // the tabs share it, and one sign-in popup serves all of them.
+    cache: { cacheLocation: config.cacheLocation },
   })
   await pca.initialize()
 

@@ -29,6 +29,11 @@ export interface SpaConfig {
   adminUrl: string
   /** How often the data view refreshes itself; 0 turns auto-refresh off. */
   refreshIntervalMs: number
+  /**
+   * Where MSAL keeps its cache: `sessionStorage` (each tab signs in on its own) or `localStorage`
+   * (tabs share the sign-in, as apps with single sign-on across tabs do).
+   */
+  cacheLocation: 'sessionStorage' | 'localStorage'
   demoUser: DemoUser
 }
 
@@ -57,6 +62,7 @@ function parseConfig(value: unknown): SpaConfig {
       typeof input.refreshIntervalMs === 'number' && input.refreshIntervalMs >= 0
         ? input.refreshIntervalMs
         : 5000,
+    cacheLocation: input.cacheLocation === 'localStorage' ? 'localStorage' : 'sessionStorage',
     demoUser: {
       username: asString(user.username, 'demoUser.username'),
       password: asString(user.password, 'demoUser.password'),

@@ -44,8 +44,31 @@ const messages: Partial<Record<CaeErrorCode, Failure>> = {
   },
 }
 
-/** Describes `error` for the status line; never throws. */
-export function describeFailure(error: unknown): Failure {
+/**
+ * MSAL codes meaning the identity provider could not be reached at all. Against the local
+ * emulator, that is almost always its self-signed certificate not being trusted yet.
+ */
+const UNREACHABLE = new Set([
+  'endpoints_resolution_error',
+  'no_network_connectivity',
+  'failed_to_parse_response',
+])
+
+/**
+ * Describes `error` for the status line; never throws. Every message is whole sentences, so
+ * text appended after it never runs into it.
+ *
+ * @param error - What the call or sign-in rejected with.
+ * @param identityProvider - The emulator's URL (`https://localhost:8443`), named when it cannot be reached.
+ */
+export function describeFailure(error: unknown, identityProvider = 'the emulator'): Failure {
+  const msalCode = causeText(error)
+  if (UNREACHABLE.has(msalCode)) {
+    return {
+      state: 'error',
+      message: `The sign-in server at ${identityProvider} could not be reached (${msalCode}): its local certificate is probably not trusted by this browser yet. Open ${identityProvider} in a new tab, accept the certificate warning, then come back and sign in again.`,
+    }
+  }
   const cae = findCaeError(error)
   if (cae) {
     const known = messages[cae.code]
@@ -64,7 +87,8 @@ export function describeFailure(error: unknown): Failure {
       message: `The API answered ${error.response.status}. Click "Call API" to try again.`,
     }
   }
-  return { state: 'error', message: error instanceof Error ? error.message : String(error) }
+  const text = error instanceof Error ? error.message : String(error)
+  return { state: 'error', message: /[.!?]$/.test(text) ? text : `${text}.` }
 }
 
 /** The first cae-kit error in the `cause` chain: axios may wrap the kit's error, and vice versa. */

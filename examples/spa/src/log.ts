@@ -13,7 +13,8 @@ export type LogKind =
   | 'info'
 
 export interface SdkLog {
-  add(kind: LogKind, text: string): void
+  /** Adds a line; `result: 'failed'` marks a failed outcome (shown in red, not green). */
+  add(kind: LogKind, text: string, result?: 'failed'): void
   clear(): void
 }
 
@@ -23,9 +24,10 @@ export interface SdkLog {
  */
 export function createSdkLog(list: HTMLOListElement, limit = 300): SdkLog {
   return {
-    add(kind, text) {
+    add(kind, text, result) {
       const item = document.createElement('li')
       item.dataset.kind = kind
+      if (result) item.dataset.result = result
       const time = document.createElement('time')
       time.textContent = new Date().toLocaleTimeString([], { hour12: false })
       const label = document.createElement('span')
@@ -33,7 +35,11 @@ export function createSdkLog(list: HTMLOListElement, limit = 300): SdkLog {
       label.textContent = kind
       const detail = document.createElement('span')
       detail.className = 'detail'
-      detail.textContent = text
+      // Break opportunities (<wbr>, not copied) after JSON punctuation: long claims wrap
+      // between values, never inside a number.
+      for (const part of text.split(/(?<=[,:{[])/)) {
+        detail.append(part, document.createElement('wbr'))
+      }
       item.append(time, label, detail)
       list.append(item)
       while (list.childElementCount > limit) list.firstElementChild?.remove()

@@ -38,6 +38,8 @@ async function start(view: View, config: SpaConfig): Promise<void> {
     },
     onInteraction(event) {
       activity++
+      // Nothing to poll while the user signs in: ticks would only queue behind the popup.
+      refresher.pause()
       log.add('prompt', `cae-kit opens a ${event.kind} sign-in: the claims need the user`)
       setStatus(
         view,
@@ -49,13 +51,19 @@ async function start(view: View, config: SpaConfig): Promise<void> {
   logMsalEvents(auth.pca, log)
   const api = createApi(auth.http, config.apiUrl)
   const refresher = createRefresher(config.refreshIntervalMs, () => load(false))
+  const identityProvider = new URL(config.authority).origin
 
   const fail = (what: string, error: unknown) => {
+    const wasRefreshing = refresher.active
     refresher.pause()
-    const failure = describeFailure(error)
-    log.add('outcome', `${what} failed${failure.code ? ` with ${failure.code}` : ''}`)
+    const failure = describeFailure(error, identityProvider)
+    log.add('outcome', `${what} failed${failure.code ? ` with ${failure.code}` : ''}`, 'failed')
     activity = 0
-    const paused = config.refreshIntervalMs > 0 ? ' Auto-refresh is paused until you act.' : ''
+    // The box shows what happens: unticked while paused, ticked again when the user acts.
+    view.autoRefresh.checked = false
+    const paused = wasRefreshing
+      ? ' Auto-refresh is paused: tick it, or click "Call API", to resume.'
+      : ''
     setStatus(view, failure.state, `${failure.message}${paused}`)
     if (failure.state === 'blocked') clearData(view, 'Access blocked: no data.')
   }
@@ -79,6 +87,8 @@ async function start(view: View, config: SpaConfig): Promise<void> {
       if (manual || activity > 0) log.add('outcome', 'GET /me and GET /messages succeeded')
       activity = 0
       setStatus(view, 'ok', `Data loaded at ${time()}.`)
+      if (manual && config.refreshIntervalMs > 0) view.autoRefresh.checked = true
+      refresher.setEnabled(view.autoRefresh.checked)
       refresher.resume()
     } catch (error) {
       fail('GET /me, /messages', error)
@@ -114,7 +124,10 @@ async function start(view: View, config: SpaConfig): Promise<void> {
     config.refreshIntervalMs > 0
       ? `auto-refresh every ${Math.round(config.refreshIntervalMs / 1000)} s`
       : 'auto-refresh off'
-  view.autoRefresh.addEventListener('change', () => refresher.setEnabled(view.autoRefresh.checked))
+  view.autoRefresh.addEventListener('change', () => {
+    refresher.setEnabled(view.autoRefresh.checked)
+    if (view.autoRefresh.checked && auth.username()) void load(false)
+  })
 
   view.messageForm.addEventListener('submit', async (submit) => {
     submit.preventDefault()

@@ -27,7 +27,7 @@ function describe(message: EventMessage, log: SdkLog): void {
       }
       return
     case EventType.POPUP_OPENED:
-      log.add('prompt', 'sign-in popup opened: the user must authenticate again')
+      log.add('prompt', 'sign-in popup opened')
       return
     case EventType.ACQUIRE_TOKEN_SUCCESS:
       if (interactive) log.add('token', 'MSAL popup sign-in succeeded')

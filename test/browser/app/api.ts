@@ -61,6 +61,11 @@ export interface CaeTestApi {
   call(calls: ApiCall[]): Promise<Outcome[]>
   /** `onInteraction` events so far: kind and whether claims were present. */
   interactions: Array<{ kind: string; claims: boolean }>
+  /**
+   * What polling `popup.closed` would read now for the last window the page opened (MSAL's
+   * popup): `true` while a COOP sign-in page shows in it.
+   */
+  popupLooksClosed(): boolean
   /** Builds a provider over a second application whose capabilities are `capabilities`. */
   createProviderWithCapabilities(capabilities: string[]): Promise<void>
 }

@@ -25,6 +25,14 @@ const msalConfig = (clientCapabilities: string[]) => ({
   cache: { cacheLocation: 'localStorage' },
 })
 
+// Remembers the windows MSAL opens, so a test can show what polling `popup.closed` would see.
+let lastOpened: Window | null = null
+const open = window.open.bind(window)
+window.open = (...args) => {
+  lastOpened = open(...args)
+  return lastOpened
+}
+
 const pca = new PublicClientApplication(msalConfig(['CP1']))
 const interactions: CaeTestApi['interactions'] = []
 let api: AxiosInstance = axios.create()
@@ -121,6 +129,7 @@ window.cae = {
         settle(api.request({ method: call.method, url: call.path, data: call.body })),
       ),
     ),
+  popupLooksClosed: () => lastOpened?.closed === true,
   async createProviderWithCapabilities(capabilities) {
     const other = new PublicClientApplication(msalConfig(capabilities))
     await other.initialize()
