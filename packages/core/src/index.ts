@@ -70,3 +70,7 @@ export type { CaeFetchOptions } from './fetch'
 export { createCaeFetch } from './fetch'
 export type { ReplayableBody } from './internal/replayable-body'
 export type { CaeLogger, CaeOptions, CaeResource } from './options'
+
+// Token providers without MSAL: declaring CP1
+
+export { addClientCapabilities } from './capabilities'
