@@ -31,6 +31,7 @@ export {
 // Emulator core (platform-neutral).
 export { createEmulator } from './emulator'
 // HTTPS server (Node). Loaded on demand so browser bundles of the core never pull node:https.
+export type { AzureIdentityEmulatorOptions } from './identity-options'
 export type { MsalNodeClientOptions, MsalNodeEmulatorConfig } from './msal-config'
 export type {
   ClientCertificate,
