@@ -4,14 +4,26 @@
  * @module
  */
 
-export type { CaeErrorCode, CaeErrorOptions } from './errors'
+export type {
+  AnyCaeError,
+  CaeErrorCode,
+  CaeErrorOf,
+  CaeErrorOptions,
+  CaeOptionsErrorOptions,
+  CaeUnsatisfiedCode,
+} from './errors'
 export {
+  AccessBlockedError,
   BodyNotReplayableError,
   CaeError,
   CaeOptionsError,
   ClaimsDecodeError,
+  createCaeError,
+  InteractionCancelledError,
   InteractionRequiredError,
   isCaeError,
+  isCaeErrorCode,
+  PopupBlockedError,
   TokenAcquisitionError,
 } from './errors'
 export type {
@@ -37,13 +49,6 @@ export { getStepUpChallenge } from './step-up'
 
 export type { TokenCredentialLike } from './credential'
 export { fromTokenCredential } from './credential'
-export type {
-  AnswerOptions,
-  CaeEngine,
-  CaeExchange,
-  DescribeRequest,
-  DetectedChallenge,
-} from './engine'
 export { createCaeEngine } from './engine'
 export type {
   CaeEvent,
@@ -51,13 +56,25 @@ export type {
   ChallengeEvent,
   ChallengeUnsatisfiedEvent,
   FailureEvent,
+  OptOutEvent,
   ReplayEvent,
   TokenAcquiredEvent,
 } from './events'
 export type { CaeFetchOptions } from './fetch'
 export { createCaeFetch } from './fetch'
-export type { ReplayableBody } from './internal/replayable-body'
+export { sendWithinResource } from './fetch-redirects'
 export type { CaeLogger, CaeOptions, CaeResource } from './options'
+export type {
+  CaeCoordinator,
+  CaeEngine,
+  CaeRequest,
+  CaeTransport,
+  CoordinatedAcquisition,
+  KeptBody,
+  RequestDescription,
+  SendAttempt,
+  UnsatisfiedReplay,
+} from './types'
 
 // Token providers without MSAL: declaring CP1
 

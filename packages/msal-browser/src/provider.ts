@@ -7,7 +7,7 @@
 import type { AccountInfo, AuthenticationResult } from '@azure/msal-browser'
 import type { AccessToken, TokenProvider, TokenRequest } from '@cae-kit/core'
 import {
-  CaeError,
+  CaeOptionsError,
   claimsOf,
   classifyInteractive,
   type InteractiveFailure,
@@ -48,8 +48,9 @@ const toToken = (result: AuthenticationResult): AccessToken => ({
  * @param options - See {@link MsalBrowserOptions}.
  * @returns A TokenProvider for `createCaeFetch` / `attachCae`. Its `getToken` rejects with
  * `ERR_CAE_INTERACTION_REQUIRED` (`interaction: 'none'`), `ERR_CAE_POPUP_BLOCKED`,
- * `ERR_CAE_INTERACTION_CANCELLED`, `ERR_CAE_ACCESS_BLOCKED` (all {@link InteractionRequiredError}),
- * or with MSAL's own error for anything else. Throws `ERR_CAE_CAPABILITY_MISSING` at creation
+ * `ERR_CAE_INTERACTION_CANCELLED`, `ERR_CAE_ACCESS_BLOCKED` (each its own class: `InteractionRequiredError`,
+ * `PopupBlockedError`, `InteractionCancelledError`, `AccessBlockedError`),
+ * or with MSAL's own error for anything else. Throws `CaeOptionsError` `ERR_CAE_CAPABILITY_MISSING` at creation
  * when `requireCapability` is set and `CP1` is missing.
  * @example
  * ```ts
@@ -67,7 +68,8 @@ export const fromMsalBrowser = (
   const config = pca.getConfiguration?.()
   if (config && !config.auth.clientCapabilities?.includes('CP1')) {
     const message = 'clientCapabilities lacks CP1'
-    if (options.requireCapability) throw new CaeError('ERR_CAE_CAPABILITY_MISSING', message)
+    if (options.requireCapability)
+      throw new CaeOptionsError(message, { code: 'ERR_CAE_CAPABILITY_MISSING' })
     console.warn(`cae-kit: ${message}`)
   }
   const clientId = config?.auth.clientId ?? ''
@@ -85,7 +87,7 @@ export const fromMsalBrowser = (
   }
 
   const acquire = async (
-    { scopes, claims, stepUp, signal }: TokenRequest,
+    { scopes, claims, stepUp, signal, interactionStarted }: TokenRequest,
     waiter: Waiter,
   ): Promise<AccessToken> => {
     const started = Date.now()
@@ -118,6 +120,16 @@ export const fromMsalBrowser = (
       throw interactionError('ERR_CAE_INTERACTION_REQUIRED', cause, scopes, wanted)
 
     const prompt = async (kind: 'popup' | 'redirect'): Promise<AccessToken> => {
+      // The user works in the prompt: cae-kit's acquisition bound waits until it closes (a
+      // redirect leaves the page, so its bound never resumes).
+      const interactionEnded = interactionStarted?.()
+      try {
+        return await openPrompt(kind)
+      } finally {
+        if (kind === 'popup') interactionEnded?.()
+      }
+    }
+    const openPrompt = async (kind: 'popup' | 'redirect'): Promise<AccessToken> => {
       try {
         await onInteraction?.({ kind, scopes, claims: wanted, account })
       } catch (error) {
