@@ -4,14 +4,26 @@
  * @module
  */
 
-export type { CaeErrorCode, CaeErrorOptions } from './errors'
+export type {
+  AnyCaeError,
+  CaeErrorCode,
+  CaeErrorOf,
+  CaeErrorOptions,
+  CaeOptionsErrorOptions,
+  CaeUnsatisfiedCode,
+} from './errors'
 export {
+  AccessBlockedError,
   BodyNotReplayableError,
   CaeError,
   CaeOptionsError,
   ClaimsDecodeError,
+  createCaeError,
+  InteractionCancelledError,
   InteractionRequiredError,
   isCaeError,
+  isCaeErrorCode,
+  PopupBlockedError,
   TokenAcquisitionError,
 } from './errors'
 export type {

@@ -17,7 +17,16 @@ it('parses the port and certificate directory', () => {
     certDir: '/tmp/x',
     help: false,
   })
-  for (const bad of [['--port', '70000'], ['--port'], ['--verbose']]) {
+  expect(
+    parseCliArgs(['--admin-origin', 'http://localhost:3000', '--admin-origin=https://app.test'])
+      .adminOrigins,
+  ).toEqual(['http://localhost:3000', 'https://app.test'])
+  for (const bad of [
+    ['--port', '70000'],
+    ['--port'],
+    ['--verbose'],
+    ['--admin-origin', 'http://localhost:3000/app'],
+  ]) {
     expect(() => parseCliArgs(bad)).toThrow(
       expect.objectContaining({ code: 'ERR_EMULATOR_INVALID_ARGUMENT' }),
     )

@@ -7,13 +7,21 @@ import { type RunningEmulator, startEmulator } from './server'
 /** Where the CLI writes its output. */
 export type CliIo = { log(line: string): void; error(line: string): void }
 
-export type CliOptions = { port: number; certDir: string; help: boolean }
+export type CliOptions = {
+  port: number
+  certDir: string
+  help: boolean
+  /** Browser origins allowed to call `/admin/*` (and read it through CORS), e.g. your SPA's. */
+  adminOrigins?: string[]
+}
 
-const USAGE = `Usage: cae-emulator [--port N] [--cert-dir DIR]
+const USAGE = `Usage: cae-emulator [--port N] [--cert-dir DIR] [--admin-origin ORIGIN]...
 
-  --port N        HTTPS port on localhost (0 = a free port)      default 8443
-  --cert-dir DIR  where cert.pem/key.pem are read or created      default ./.cae-emulator
-  --help          show this help`
+  --port N               HTTPS port on localhost (0 = a free port)      default 8443
+  --cert-dir DIR         where cert.pem/key.pem are read or created      default ./.cae-emulator
+  --admin-origin ORIGIN  a page origin that may call /admin/* (repeat for more), e.g.
+                         http://localhost:3000; non-browser clients always may
+  --help                 show this help`
 
 /** Parses the arguments; throws a TypeError (code ERR_EMULATOR_INVALID_ARGUMENT) on bad input. */
 export function parseCliArgs(argv: readonly string[]): CliOptions {
@@ -33,7 +41,12 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
         throw usageError('--port must be 0 to 65535')
       options.port = port
     } else if (name === '--cert-dir') options.certDir = value()
-    else throw usageError(`unknown option ${arg}`)
+    else if (name === '--admin-origin') {
+      const origin = value()
+      if (!URL.canParse(origin) || new URL(origin).origin !== origin)
+        throw usageError('--admin-origin must be an origin, e.g. http://localhost:3000')
+      options.adminOrigins = [...(options.adminOrigins ?? []), origin]
+    } else throw usageError(`unknown option ${arg}`)
   }
   return options
 }
@@ -66,6 +79,7 @@ function banner(idp: RunningEmulator, certPath: string, created: boolean): strin
     `                    app: ${idp.apiScopes.app}`,
     `  middle tier scope ${DEFAULT_MIDDLE_TIER_SCOPE}`,
     `  admin             POST ${idp.url}/admin/<operation>  e.g. /admin/revoke-sessions {"username":"..."}`,
+    '                    (JSON body; from this process, curl, or pages of --admin-origin origins)',
     '',
     'Users',
     ...users,
@@ -100,6 +114,7 @@ export async function runCli(
   const certificate = await loadOrCreateCertificate(certDir)
   const idp = await startEmulator({
     port: options.port,
+    ...(options.adminOrigins && { corsOrigins: options.adminOrigins }),
     tls: { cert: certificate.cert, key: certificate.key },
   })
   for (const line of banner(idp, certificate.certPath, certificate.created)) io.log(line)

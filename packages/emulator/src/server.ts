@@ -80,6 +80,26 @@ export type RunningEmulator = EmulatorUrls & {
   close(): Promise<void>
 }
 
+/** The loopback names the certificate covers (SAN localhost, 127.0.0.1, ::1). */
+const SERVED_HOSTNAMES = new Set(['localhost', '127.0.0.1', '[::1]'])
+
+/**
+ * Tells whether a `Host` header names this server: a loopback name it serves, on its port. Any
+ * other host (a DNS-rebinding name pointing at 127.0.0.1, a typo) would become the issuer.
+ */
+export function isServedHost(host: string, port: number): boolean {
+  try {
+    const url = new URL(`https://${host}`)
+    return (
+      url.host === host.toLowerCase() &&
+      SERVED_HOSTNAMES.has(url.hostname) &&
+      url.port === String(port)
+    )
+  } catch {
+    return false
+  }
+}
+
 async function toRequest(req: IncomingMessage, fallbackHost: string): Promise<Request> {
   // The Host header names the origin: issuer and endpoints follow what the client used.
   const url = new URL(req.url ?? '/', `https://${req.headers.host ?? fallbackHost}`)
@@ -173,8 +193,15 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     tls ??
     (certDir === undefined ? await generateCertificate() : await loadOrCreateCertificate(certDir))
   let fallbackHost = 'localhost'
+  let servedPort = port
   const make = () =>
     createServer({ cert: certificate.cert, key: certificate.key }, (req, res) => {
+      const { host } = req.headers
+      if (host !== undefined && !isServedHost(host, servedPort)) {
+        res.writeHead(421, { 'content-type': 'text/plain; charset=utf-8' })
+        res.end(`misdirected request: this emulator serves https://${fallbackHost}, not ${host}`)
+        return
+      }
       toRequest(req, fallbackHost)
         .then((request) => emulator.handle(request))
         .then((response) => writeResponse(res, response))
@@ -185,6 +212,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     })
   const bound = await bindLoopback(make, port)
   fallbackHost = `localhost:${bound.port}`
+  servedPort = bound.port
   await emulator.ready()
   const urls = emulator.urls(`https://localhost:${bound.port}`)
   const networkClient = createNetworkClient(certificate.cert)
