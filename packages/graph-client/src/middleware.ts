@@ -11,10 +11,10 @@
  * @module
  */
 
-import { type CaeOptions, type CaeTransport, createCaeEngine } from '@cae-kit/core'
+import { type CaeOptions, type CaeTransport, createCaeEngine, markUnsatisfied } from '@cae-kit/core'
 import type { Context, Middleware } from '@microsoft/microsoft-graph-client'
 import { readAuthorization, setHeader, toRecord, withAuthorization } from './headers'
-import { exposeToGraphClient, markUnsatisfied } from './outcome'
+import { exposeToGraphClient } from './outcome'
 
 function urlOf(request: RequestInfo): string {
   return typeof request === 'string' ? request : request.url

@@ -4,20 +4,22 @@
  * graph-client turns every failure into a `GraphError`: a 401 response into one with `statusCode`
  * and the response `headers`, a thrown error into one with `statusCode: -1` and, when the thrown
  * value looks like a Graph error body (`{ error: { code, message } }`), that body's `code`. The
- * middleware uses both: an unsatisfied replay's 401 carries the header {@link CAE_OUTCOME_HEADER},
- * and a cae-kit error carries its `code` as the `GraphError`'s `code`.
+ * middleware uses both: an unsatisfied challenge's 401 carries the header `CAE_OUTCOME_HEADER`
+ * (`@cae-kit/core`), and a cae-kit error carries its `code` as the `GraphError`'s `code`.
  *
  * @module
  */
 
-import { type CaeError, type CaeErrorCode, getClaimsChallenge, isCaeError } from '@cae-kit/core'
-
-/**
- * A response header the middleware adds (locally: it is never sent anywhere) to the 401 it hands
- * back when the replay of a request was challenged again. Its value is
- * `ERR_CAE_CHALLENGE_AFTER_REPLAY`.
- */
-export const CAE_OUTCOME_HEADER = 'x-cae-kit-outcome'
+import {
+  type AnyCaeError,
+  CAE_OUTCOME_HEADER,
+  type CaeErrorCode,
+  type CaeUnsatisfiedCode,
+  createCaeError,
+  getClaimsChallenge,
+  isCaeError,
+  isCaeErrorCode,
+} from '@cae-kit/core'
 
 /** What {@link getCaeOutcome} finds behind an SDK error. */
 export interface CaeOutcome {
@@ -26,11 +28,15 @@ export interface CaeOutcome {
    * did not satisfy it); otherwise the `code` of the cae-kit error the request failed with (for
    * example `ERR_CAE_ACCESS_BLOCKED` or `ERR_CAE_INTERACTION_REQUIRED`).
    */
-  code: CaeErrorCode
+  code: CaeErrorCode | CaeUnsatisfiedCode
   /** Decoded claims (JSON text) of the challenge, when there was one. */
   claims: string | undefined
-  /** The cae-kit error itself, when the error given is one (the SDK passed it through). */
-  error?: CaeError | undefined
+  /**
+   * The cae-kit error the request failed with (for `code` other than
+   * `ERR_CAE_CHALLENGE_AFTER_REPLAY`): the error itself, or one rebuilt from the `GraphError`
+   * (same class, code, message and claims), so `instanceof AccessBlockedError` works.
+   */
+  error?: AnyCaeError | undefined
 }
 
 /** The shape of graph-client's `GraphError` this module reads (typed structurally). */
@@ -42,10 +48,10 @@ interface GraphErrorLike {
 }
 
 /**
- * The Graph error body the middleware exposes on a cae-kit error, as a non-enumerable `error`
- * property: graph-client builds its `GraphError` from it, so `graphError.code` is the cae-kit
- * code and `graphError.body` this JSON (code, message, claims). The error is rethrown unchanged
- * otherwise, so a client that passes errors through still gets the `CaeError` itself.
+ * Exposes a cae-kit error to graph-client as a Graph error body: a non-enumerable `error`
+ * property `{ code, message, claims }`, from which graph-client builds its `GraphError` (`code`
+ * the cae-kit code, `body` that JSON). The error is rethrown unchanged otherwise, so a client
+ * that passes errors through still gets the `CaeError` itself.
  */
 export function exposeToGraphClient(error: unknown): unknown {
   if (isCaeError(error) && !Object.hasOwn(error, 'error')) {
@@ -55,29 +61,13 @@ export function exposeToGraphClient(error: unknown): unknown {
   return error
 }
 
-/**
- * The 401 of an unsatisfied replay, marked with {@link CAE_OUTCOME_HEADER}. A fetch `Response`'s
- * headers cannot be changed: the marked response is a new one over the same body.
- */
-export function markUnsatisfied(response: Response): Response {
-  const headers = new Headers(response.headers)
-  headers.set(CAE_OUTCOME_HEADER, 'ERR_CAE_CHALLENGE_AFTER_REPLAY')
-  const marked = new Response(response.body, {
-    status: response.status,
-    statusText: response.statusText,
-    headers,
-  })
-  Object.defineProperty(marked, 'url', { value: response.url })
-  return marked
-}
-
-function claimsOfBody(body: unknown): string | undefined {
-  if (typeof body !== 'string') return undefined
+function readBody(body: unknown): { message?: unknown; claims?: unknown } {
+  if (typeof body !== 'string') return {}
   try {
-    const parsed = JSON.parse(body) as { claims?: unknown }
-    return typeof parsed.claims === 'string' ? parsed.claims : undefined
+    const parsed: unknown = JSON.parse(body)
+    return typeof parsed === 'object' && parsed !== null ? parsed : {}
   } catch {
-    return undefined
+    return {}
   }
 }
 
@@ -109,17 +99,20 @@ export function getCaeOutcome(error: unknown): CaeOutcome | undefined {
   if (typeof statusCode !== 'number') {
     return isCaeError(error) ? { code: error.code, claims: error.claims, error } : undefined
   }
-  if (typeof code === 'string' && code.startsWith('ERR_CAE_')) {
-    return { code: code as CaeErrorCode, claims: claimsOfBody(body) }
+  if (isCaeErrorCode(code)) {
+    const { message, claims } = readBody(body)
+    const known = typeof claims === 'string' ? claims : undefined
+    const rebuilt = createCaeError(code, typeof message === 'string' ? message : code, {
+      ...(known === undefined ? {} : { claims: known }),
+    })
+    return { code, claims: known, error: rebuilt }
   }
-  if (statusCode !== 401 || typeof (headers as Headers | undefined)?.get !== 'function') {
-    return undefined
-  }
-  if ((headers as Headers).get(CAE_OUTCOME_HEADER) !== 'ERR_CAE_CHALLENGE_AFTER_REPLAY') {
-    return undefined
-  }
+  const read = (headers as { get?: unknown } | undefined)?.get
+  if (statusCode !== 401 || typeof read !== 'function') return undefined
+  const found = headers as Headers
+  if (found.get(CAE_OUTCOME_HEADER) !== 'ERR_CAE_CHALLENGE_AFTER_REPLAY') return undefined
   return {
     code: 'ERR_CAE_CHALLENGE_AFTER_REPLAY',
-    claims: getClaimsChallenge({ status: 401, headers: headers as Headers })?.claims,
+    claims: getClaimsChallenge({ status: 401, headers: found })?.claims,
   }
 }

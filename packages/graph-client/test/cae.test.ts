@@ -2,7 +2,7 @@
 import { getClaimsChallenge } from '@cae-kit/core'
 import { GraphError } from '@microsoft/microsoft-graph-client'
 import { expect, it } from 'vitest'
-import { getCaeOutcome } from '../src/index'
+import { AccessBlockedError, getCaeOutcome } from '../src/index'
 import { graphClient, traffic, useEmulator } from './support'
 
 const { emulator } = useEmulator()
@@ -80,6 +80,7 @@ it('lets the app tell ERR_CAE_ACCESS_BLOCKED when the service principal is disab
   expect((error as GraphError).code).toBe('ERR_CAE_ACCESS_BLOCKED')
   expect(getCaeOutcome(error)).toMatchObject({ code: 'ERR_CAE_ACCESS_BLOCKED' })
   expect(getCaeOutcome(error)?.claims).toContain('"access_token"')
+  expect(getCaeOutcome(error)?.error).toBeInstanceOf(AccessBlockedError)
 })
 
 it('tells no CAE outcome for an ordinary Graph error', async () => {

@@ -7,13 +7,24 @@
 
 // Core names users of this package handle.
 export type {
+  AnyCaeError,
   CaeErrorCode,
   CaeEvent,
   CaeOptions,
   CaeResource,
+  CaeUnsatisfiedCode,
   TokenProvider,
 } from '@cae-kit/core'
-export { CaeError, fromTokenCredential, isCaeError } from '@cae-kit/core'
+export {
+  AccessBlockedError,
+  CAE_OUTCOME_HEADER,
+  CaeError,
+  fromTokenCredential,
+  getClaimsChallenge,
+  InteractionRequiredError,
+  isCaeError,
+  TokenAcquisitionError,
+} from '@cae-kit/core'
 export { createKiotaMiddleware } from './middleware'
 export type { CaeOutcome } from './outcome'
-export { CAE_OUTCOME_HEADER, getCaeOutcome } from './outcome'
+export { getCaeOutcome } from './outcome'

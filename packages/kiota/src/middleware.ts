@@ -10,9 +10,8 @@
  * @module
  */
 
-import { type CaeOptions, type CaeTransport, createCaeEngine } from '@cae-kit/core'
+import { type CaeOptions, type CaeTransport, createCaeEngine, markUnsatisfied } from '@cae-kit/core'
 import type { Middleware } from '@microsoft/kiota-http-fetchlibrary'
-import { markUnsatisfied } from './outcome'
 
 type HeaderRecord = Record<string, string>
 

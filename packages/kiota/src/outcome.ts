@@ -3,21 +3,20 @@
  *
  * Kiota passes errors thrown by a middleware through unchanged (a cae-kit `CaeError`), and turns a
  * failed response into an `ApiError` with `responseStatusCode` and `responseHeaders` (each value
- * split at commas). The middleware marks the 401 of an unsatisfied replay with the header
- * {@link CAE_OUTCOME_HEADER}, which `ApiError.responseHeaders` keeps.
+ * split at commas). The middleware marks the 401 of an unsatisfied challenge with the header
+ * `CAE_OUTCOME_HEADER` (`@cae-kit/core`), which `ApiError.responseHeaders` keeps.
  *
  * @module
  */
 
-import { type CaeError, type CaeErrorCode, getClaimsChallenge, isCaeError } from '@cae-kit/core'
-
-/**
- * A response header the middleware adds (locally: it is never sent anywhere) to the 401 it hands
- * back when a request's challenge could not be satisfied: its replay was challenged again, or the
- * token it carried had already answered those claims. Its value is
- * `ERR_CAE_CHALLENGE_AFTER_REPLAY`.
- */
-export const CAE_OUTCOME_HEADER = 'x-cae-kit-outcome'
+import {
+  type AnyCaeError,
+  CAE_OUTCOME_HEADER,
+  type CaeErrorCode,
+  type CaeUnsatisfiedCode,
+  getClaimsChallenge,
+  isCaeError,
+} from '@cae-kit/core'
 
 /** What {@link getCaeOutcome} finds behind an SDK error. */
 export interface CaeOutcome {
@@ -26,27 +25,11 @@ export interface CaeOutcome {
    * (the new token did not satisfy it); otherwise the `code` of the cae-kit error the request
    * failed with (for example `ERR_CAE_ACCESS_BLOCKED` or `ERR_CAE_INTERACTION_REQUIRED`).
    */
-  code: CaeErrorCode
+  code: CaeErrorCode | CaeUnsatisfiedCode
   /** Decoded claims (JSON text) of the challenge, when there was one. */
   claims: string | undefined
-  /** The cae-kit error itself, when the request failed with one. */
-  error?: CaeError | undefined
-}
-
-/**
- * The 401 of an unsatisfied replay, marked with {@link CAE_OUTCOME_HEADER}. A fetch `Response`'s
- * headers cannot be changed: the marked response is a new one over the same body.
- */
-export function markUnsatisfied(response: Response): Response {
-  const headers = new Headers(response.headers)
-  headers.set(CAE_OUTCOME_HEADER, 'ERR_CAE_CHALLENGE_AFTER_REPLAY')
-  const marked = new Response(response.body, {
-    status: response.status,
-    statusText: response.statusText,
-    headers,
-  })
-  Object.defineProperty(marked, 'url', { value: response.url })
-  return marked
+  /** The cae-kit error the request failed with (Kiota passes it through unchanged). */
+  error?: AnyCaeError | undefined
 }
 
 /** `ApiError.responseHeaders` (values split at commas by Kiota) as header lines again. */
