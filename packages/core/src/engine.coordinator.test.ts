@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest'
 import { CLAIMS, challenge, ok, scripted } from './__fixtures__/transport'
 import { createCaeEngine } from './engine'
-import { InteractionRequiredError } from './errors'
+import { AccessBlockedError } from './errors'
 import type { AccessToken, TokenProvider, TokenRequest } from './provider'
 import type { CaeCoordinator, CoordinatedAcquisition } from './types'
 
@@ -95,7 +95,7 @@ describe('CaeOptions.coordinator', () => {
   })
 
   it('passes a CaeError from the coordinator unchanged, and wraps anything else', async () => {
-    const blocked = new InteractionRequiredError('ERR_CAE_ACCESS_BLOCKED', 'access blocked')
+    const blocked = new AccessBlockedError('access blocked')
     const trouble = new Error('redis down')
     for (const [thrown, expected] of [
       [blocked, blocked],

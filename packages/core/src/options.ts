@@ -17,9 +17,13 @@ export type { CaeResource } from './internal/resources'
  * `Authorization` header to it; URLs are logged without their query string.
  */
 export interface CaeLogger {
+  /** Diagnostics, e.g. a challenge from outside the configured resources (ignored). */
   debug?: (message: string) => void
+  /** Not called by cae-kit today; part of the shape so that `console` can be passed as is. */
   info?: (message: string) => void
+  /** Something the app should fix: a provider returning an expired token, a throwing listener. */
   warn?: (message: string) => void
+  /** Not called by cae-kit today; part of the shape so that `console` can be passed as is. */
   error?: (message: string) => void
 }
 
