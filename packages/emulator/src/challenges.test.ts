@@ -130,6 +130,21 @@ it('challenges an auth-context path with acrs and lets other paths through', asy
   )
 })
 
+it('sends the auth-context challenge to CP1 clients only; others get a plain 403', async () => {
+  const capable = await spaSignIn(emulator)
+  const plain = await spaSignIn(emulator, { claims: '' })
+  emulator.admin.requireAuthContext('/messages')
+  const challenged = await api('/messages', capable.access_token)
+  expect(challenged.status).toBe(401)
+  expect(challenged.headers.get('www-authenticate')).toMatch(/, cc_type="authcontext"$/)
+  const refused = await api('/messages', plain.access_token)
+  expect(refused.status).toBe(403)
+  expect(refused.headers.get('www-authenticate')).toBeNull()
+  expect(((await refused.json()) as { error: { message: string } }).error.message).toMatch(
+    /does not meet the authentication bar/,
+  )
+})
+
 it('answers a request without a token with a bare Bearer challenge', async () => {
   const response = await api('/me')
   expect(response.status).toBe(401)

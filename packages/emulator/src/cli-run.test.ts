@@ -17,7 +17,17 @@ it('parses the port and certificate directory', () => {
     certDir: '/tmp/x',
     help: false,
   })
-  for (const bad of [['--port', '70000'], ['--port'], ['--verbose']]) {
+  expect(parseCliArgs(['--resource', 'arm', '--seed=7'])).toMatchObject({
+    resource: 'arm',
+    seed: 7,
+  })
+  for (const bad of [
+    ['--port', '70000'],
+    ['--port'],
+    ['--verbose'],
+    ['--resource', 'storage'],
+    ['--seed', '-1'],
+  ]) {
     expect(() => parseCliArgs(bad)).toThrow(
       expect.objectContaining({ code: 'ERR_EMULATOR_INVALID_ARGUMENT' }),
     )
