@@ -41,6 +41,10 @@ const SOURCES = [
     sections: ['Quick start'],
   })),
   {
+    readme: join(root, 'packages', 'core', 'README.md'),
+    sections: ['Other HTTP clients', 'Token providers without MSAL'],
+  },
+  {
     readme: join(root, 'README.md'),
     sections: ['axios in a SPA', 'fetch in a daemon', 'The emulator in a test'],
   },
@@ -110,9 +114,10 @@ function compile() {
 }
 
 // First pass: find the prerequisites each block uses without declaring (TS2304 cannot find name,
+// TS2552 the same with a "did you mean" suggestion,
 // TS18004 no value for a shorthand property). Second pass: compile with them declared; whatever
 // remains is a real error.
-const UNDECLARED = [2304, 18004]
+const UNDECLARED = [2304, 2552, 18004]
 for (const diagnostic of compile()) {
   const name =
     UNDECLARED.includes(diagnostic.code) && /'([^']+)'/.exec(String(diagnostic.messageText))?.[1]

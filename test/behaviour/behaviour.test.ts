@@ -242,7 +242,7 @@ describe.each(adapters)('$name adapter', (adapter) => {
     const { api, client } = setup(adapter, {}, provided)
     await client.send(`${API}/v1/me`)
     api.revoke('tok-1-SECRET')
-    const interaction = new InteractionRequiredError('ERR_CAE_INTERACTION_REQUIRED', 'sign in')
+    const interaction = new InteractionRequiredError('sign in')
     provided.failNext(interaction)
     await expect(client.send(`${API}/v1/me`)).rejects.toBe(interaction)
   })

@@ -177,7 +177,7 @@ export function createWorld(world: World, s: fc.Scheduler) {
         : done)
       if (outcome === 'error') throw new Error('provider unavailable')
       if (outcome === 'interaction') {
-        throw new InteractionRequiredError('ERR_CAE_INTERACTION_REQUIRED', 'sign in again', {
+        throw new InteractionRequiredError('sign in again', {
           claims: request.claims,
         })
       }

@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { DEFAULT_DAEMON_CLIENT_ID, startEmulator } from '@cae-kit/emulator'
-import { spaConfigFor } from './spa-config'
+import { spaClientFor, spaConfigFor } from './spa-config'
 import { startSpaServer } from './spa-server'
 
 const env = process.env
@@ -34,9 +34,11 @@ const inUse = (error: unknown, port: number, variable: string) =>
     ? fail(`port ${port} is in use (another demo running?). Stop it or set ${variable}.`)
     : fail(String(error))
 
-const idp = await startEmulator({ port: emulatorPort, certDir: stateDir }).catch((error: unknown) =>
-  inUse(error, emulatorPort, 'CAE_EMULATOR_PORT'),
-)
+const idp = await startEmulator({
+  port: emulatorPort,
+  certDir: stateDir,
+  clients: [spaClientFor(`http://localhost:${spaPort}`)],
+}).catch((error: unknown) => inUse(error, emulatorPort, 'CAE_EMULATOR_PORT'))
 const spa = await startSpaServer({
   root,
   config: spaConfigFor(idp, refreshMs),

@@ -1,5 +1,5 @@
 /** Builds the SPA's `/config.json` from a running emulator. */
-import type { RunningEmulator } from '@cae-kit/emulator'
+import type { ClientRegistration, RunningEmulator } from '@cae-kit/emulator'
 import { DEFAULT_SPA_CLIENT_ID, DEFAULT_USERS } from '@cae-kit/emulator'
 
 /** The password the SPA's "Reset password" button sets (shown on the page). */
@@ -37,3 +37,15 @@ export function spaConfigFor(
     },
   }
 }
+
+/**
+ * The SPA client registered with the SPA's redirect URI, as in an Entra app registration: its
+ * origin may then call the emulator's `/admin/*` operations (the admin panel) and read them.
+ *
+ * @param spaUrl - Where the SPA is served, `http://localhost:<port>`.
+ */
+export const spaClientFor = (spaUrl: string): ClientRegistration => ({
+  clientId: DEFAULT_SPA_CLIENT_ID,
+  displayName: 'CAE Emulator SPA',
+  redirectUris: [`${spaUrl}/redirect.html`],
+})

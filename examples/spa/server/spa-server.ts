@@ -10,7 +10,10 @@ import { extname, join, normalize, sep } from 'node:path'
 export interface SpaServerOptions {
   /** The directory holding `index.html` and `redirect.html` (vite's output). */
   root: string
-  /** Served as `/config.json`. */
+  /**
+   * Served as `/config.json`; a function is called per request (so the server can start, and its
+   * URL be registered with the emulator, before the configuration exists).
+   */
   config: unknown
   /** Port on 127.0.0.1 and ::1; 0 picks a free one. @default 0 */
   port?: number
@@ -35,7 +38,12 @@ const types: Record<string, string> = {
 /** Starts the server; resolves once it listens. */
 export async function startSpaServer(options: SpaServerOptions): Promise<SpaServer> {
   const root = normalize(options.root)
-  const config = JSON.stringify(options.config, null, 2)
+  const config = () =>
+    JSON.stringify(
+      typeof options.config === 'function' ? options.config() : options.config,
+      null,
+      2,
+    )
   const handler: RequestListener = async (request, response) => {
     const path = decodeURIComponent(new URL(request.url ?? '/', 'http://localhost').pathname)
     if (request.method !== 'GET' && request.method !== 'HEAD') {
@@ -44,7 +52,7 @@ export async function startSpaServer(options: SpaServerOptions): Promise<SpaServ
     }
     if (path === '/config.json') {
       response.writeHead(200, { 'content-type': types['.json'], 'cache-control': 'no-store' })
-      response.end(config)
+      response.end(config())
       return
     }
     const file = normalize(join(root, path === '/' ? 'index.html' : path))

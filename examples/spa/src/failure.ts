@@ -2,7 +2,7 @@
  * Turns whatever an API call rejected with into one sentence for the user, and says whether the
  * account is blocked (nothing to do but contact an admin) or the user can act (sign in, retry).
  */
-import type { CaeErrorCode } from '@cae-kit/core'
+import type { CaeErrorCode, CaeUnsatisfiedCode } from '@cae-kit/core'
 import { isCaeError } from '@cae-kit/core'
 import { isAxiosError } from 'axios'
 
@@ -10,11 +10,11 @@ export interface Failure {
   /** `blocked`: access is refused outright; `error`: the user can act (sign in, retry). */
   state: 'blocked' | 'error'
   message: string
-  /** The cae-kit error code, when the kit produced the failure. */
-  code?: CaeErrorCode
+  /** The cae-kit code, when the kit produced the failure (an error, or an unsatisfied replay). */
+  code?: CaeErrorCode | CaeUnsatisfiedCode
 }
 
-const messages: Partial<Record<CaeErrorCode, Failure>> = {
+const messages: Partial<Record<CaeErrorCode | CaeUnsatisfiedCode, Failure>> = {
   ERR_CAE_ACCESS_BLOCKED: {
     state: 'blocked',
     message:
@@ -57,6 +57,10 @@ export function describeFailure(error: unknown): Failure {
     }
   }
   if (isAxiosError(error)) {
+    // A replay challenged again is no cae-kit error: axios rejects with its own error, and
+    // `caeKit` says what the API still asks for.
+    if (error.caeKit)
+      return { ...(messages[error.caeKit.code] as Failure), code: error.caeKit.code }
     if (!error.response)
       return { state: 'error', message: `The API is unreachable: ${error.message}` }
     return {

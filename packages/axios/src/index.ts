@@ -9,11 +9,13 @@
 // Core names axios users handle: errors, options, events, providers.
 export type {
   AccessToken,
+  AnyCaeError,
   CaeErrorCode,
   CaeEvent,
   CaeLogger,
   CaeOptions,
   CaeResource,
+  CaeUnsatisfiedCode,
   ChallengeEvent,
   ChallengeUnsatisfiedEvent,
   FailureEvent,
@@ -23,11 +25,15 @@ export type {
   TokenRequest,
 } from '@cae-kit/core'
 export {
+  AccessBlockedError,
   BodyNotReplayableError,
   CaeError,
   CaeOptionsError,
+  createCaeError,
+  InteractionCancelledError,
   InteractionRequiredError,
   isCaeError,
+  PopupBlockedError,
   TokenAcquisitionError,
 } from '@cae-kit/core'
 export type { CaeAxiosErrorInfo, CaeAxiosRequestState } from './attach'

@@ -4,14 +4,26 @@
  * @module
  */
 
-export type { CaeErrorCode, CaeErrorOptions } from './errors'
+export type {
+  AnyCaeError,
+  CaeErrorCode,
+  CaeErrorOf,
+  CaeErrorOptions,
+  CaeOptionsErrorOptions,
+  CaeUnsatisfiedCode,
+} from './errors'
 export {
+  AccessBlockedError,
   BodyNotReplayableError,
   CaeError,
   CaeOptionsError,
   ClaimsDecodeError,
+  createCaeError,
+  InteractionCancelledError,
   InteractionRequiredError,
   isCaeError,
+  isCaeErrorCode,
+  PopupBlockedError,
   TokenAcquisitionError,
 } from './errors'
 export type {
@@ -58,3 +70,7 @@ export type { CaeFetchOptions } from './fetch'
 export { createCaeFetch } from './fetch'
 export type { ReplayableBody } from './internal/replayable-body'
 export type { CaeLogger, CaeOptions, CaeResource } from './options'
+
+// Token providers without MSAL: declaring CP1
+
+export { addClientCapabilities } from './capabilities'

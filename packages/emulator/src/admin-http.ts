@@ -1,4 +1,6 @@
 /** HTTP form of the admin operations for browsers: `POST /admin/<kebab-name>` with a JSON body. */
+import { refuseAdminCaller } from './admin-guard'
+import type { Context } from './context'
 import type { EmulatorAdmin } from './types'
 import { json } from './util'
 
@@ -44,9 +46,11 @@ const READS = new Set(['events', 'token-requests', 'api-requests'])
 
 /**
  * Runs one admin operation. Reads also answer GET. Bad arguments give 400 with the error code
- * (`ERR_EMULATOR_UNKNOWN_USER`, ...), unknown operations 404.
+ * (`ERR_EMULATOR_UNKNOWN_USER`, ...), unknown operations 404, callers from other origins 403 and
+ * bodies that are not JSON 415 (see `refuseAdminCaller`).
  */
 export async function handleAdminHttp(
+  ctx: Context,
   admin: EmulatorAdmin,
   request: Request,
   name: string,
@@ -60,6 +64,8 @@ export async function handleAdminHttp(
   }
   let body: Body = {}
   const text = request.method === 'POST' ? await request.text() : ''
+  const refusal = refuseAdminCaller(ctx, request, text)
+  if (refusal) return refusal
   if (text.trim() !== '') {
     try {
       const parsed: unknown = JSON.parse(text)

@@ -1,6 +1,6 @@
 /** The HTTPS certificate: generated locally (selfsigned), optionally persisted and reused. */
 import { createHash, createPublicKey, type KeyObject, X509Certificate } from 'node:crypto'
-import { mkdir, open, readFile, rm, writeFile } from 'node:fs/promises'
+import { chmod, mkdir, open, readFile, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { generate } from 'selfsigned'
 
@@ -122,7 +122,9 @@ export async function loadOrCreateCertificate(
     const current = await readPair(certPath, keyPath)
     if (current && isReusable(current)) return { ...current, certPath, created: false }
     const fresh = await generateCertificate()
+    // `mode` applies only when the file is created: a replaced key keeps the old file's mode.
     await writeFile(keyPath, fresh.key, { mode: 0o600 })
+    await chmod(keyPath, 0o600)
     await writeFile(certPath, fresh.cert)
     return { ...fresh, certPath, created: true }
   })

@@ -21,12 +21,17 @@ it('parses the port and certificate directory', () => {
     resource: 'arm',
     seed: 7,
   })
+  expect(
+    parseCliArgs(['--admin-origin', 'http://localhost:3000', '--admin-origin=https://app.test'])
+      .adminOrigins,
+  ).toEqual(['http://localhost:3000', 'https://app.test'])
   for (const bad of [
     ['--port', '70000'],
     ['--port'],
     ['--verbose'],
     ['--resource', 'storage'],
     ['--seed', '-1'],
+    ['--admin-origin', 'http://localhost:3000/app'],
   ]) {
     expect(() => parseCliArgs(bad)).toThrow(
       expect.objectContaining({ code: 'ERR_EMULATOR_INVALID_ARGUMENT' }),

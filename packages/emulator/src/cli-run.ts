@@ -13,17 +13,21 @@ export type CliOptions = {
   port: number
   certDir: string
   help: boolean
+  /** Browser origins allowed to call `/admin/*` (and read it through CORS), e.g. your SPA's. */
+  adminOrigins?: string[]
   resource?: ResourceDialect
   seed?: number
 }
 
-const USAGE = `Usage: cae-emulator [--port N] [--cert-dir DIR] [--resource graph|arm|keyvault] [--seed N]
+const USAGE = `Usage: cae-emulator [--port N] [--cert-dir DIR] [--admin-origin ORIGIN]... [--resource R] [--seed N]
 
-  --port N        HTTPS port on localhost (0 = a free port)      default 8443
-  --cert-dir DIR  where cert.pem/key.pem are read or created      default ./.cae-emulator
-  --resource R    the resource dialect of the API's challenges    default graph
-  --seed N        seed of token lifetimes and random variants     default 1
-  --help          show this help`
+  --port N               HTTPS port on localhost (0 = a free port)      default 8443
+  --cert-dir DIR         where cert.pem/key.pem are read or created      default ./.cae-emulator
+  --admin-origin ORIGIN  a page origin that may call /admin/* (repeat for more), e.g.
+                         http://localhost:3000; non-browser clients always may
+  --resource R           the API's challenge dialect: graph, arm or keyvault   default graph
+  --seed N               seed of token lifetimes and random variants     default 1
+  --help                 show this help`
 
 /** Parses the arguments; throws a TypeError (code ERR_EMULATOR_INVALID_ARGUMENT) on bad input. */
 export function parseCliArgs(argv: readonly string[]): CliOptions {
@@ -53,6 +57,11 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
       const seed = Number(value())
       if (!isSeed(seed)) throw usageError('--seed must be an integer from 0 to 4294967295')
       options.seed = seed
+    } else if (name === '--admin-origin') {
+      const origin = value()
+      if (!URL.canParse(origin) || new URL(origin).origin !== origin)
+        throw usageError('--admin-origin must be an origin, e.g. http://localhost:3000')
+      options.adminOrigins = [...(options.adminOrigins ?? []), origin]
     } else throw usageError(`unknown option ${arg}`)
   }
   return options
@@ -87,6 +96,7 @@ function banner(idp: RunningEmulator, certPath: string, created: boolean): strin
     `                    app: ${idp.apiScopes.app}`,
     `  middle tier scope ${DEFAULT_MIDDLE_TIER_SCOPE}`,
     `  admin             POST ${idp.url}/admin/<operation>  e.g. /admin/revoke-sessions {"username":"..."}`,
+    '                    (JSON body; from this process, curl, or pages of --admin-origin origins)',
     '',
     'Users',
     ...users,
@@ -121,6 +131,7 @@ export async function runCli(
   const certificate = await loadOrCreateCertificate(certDir)
   const idp = await startEmulator({
     port: options.port,
+    ...(options.adminOrigins && { corsOrigins: options.adminOrigins }),
     tls: { cert: certificate.cert, key: certificate.key },
     ...(options.resource === undefined ? {} : { resource: options.resource }),
     ...(options.seed === undefined ? {} : { seed: options.seed }),

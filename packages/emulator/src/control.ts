@@ -92,6 +92,8 @@ export function createAdmin(ctx: Context, rewind: () => void): EmulatorAdmin {
   }
 
   const user = (username: unknown): UserState => {
+    if (username === undefined || username === null || username === '')
+      throw argumentError('ERR_EMULATOR_INVALID_ARGUMENT', '"username" is required')
     const found =
       typeof username === 'string' ? state.users.get(username.trim().toLowerCase()) : undefined
     if (!found)

@@ -2,15 +2,23 @@
  * CORS: msal-browser fetches discovery and POSTs /token cross-origin; SPAs call the API with an
  * Authorization header (preflight) and must be able to read WWW-Authenticate.
  */
+import { isAdminOrigin } from './admin-guard'
 import type { Context } from './context'
 import { isLoopbackUrl } from './util'
 
 const EXPOSED = 'WWW-Authenticate, Retry-After, Location, Content-Type'
 
-/** The request origin when it may read responses: loopback, a redirect-URI origin, or configured. */
+/**
+ * The request origin when it may read responses: loopback, a redirect-URI origin, or configured.
+ * Admin answers (logged request bodies, events) only to the callers `/admin/*` accepts.
+ */
 export function allowedOrigin(ctx: Context, request: Request): string | undefined {
   const origin = request.headers.get('origin')
   if (!origin || origin === 'null') return undefined
+  const url = new URL(request.url)
+  if (url.pathname.startsWith('/admin/')) {
+    return isAdminOrigin(ctx, origin, url.origin) ? origin : undefined
+  }
   if (ctx.config.corsOrigins.includes('*') || ctx.config.corsOrigins.includes(origin)) return origin
   if (isLoopbackUrl(origin)) return origin
   for (const client of ctx.state.clients.values()) {

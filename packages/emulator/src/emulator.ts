@@ -25,7 +25,8 @@ async function route(ctx: Context, admin: EmulatorAdmin, request: Request): Prom
   }
   const segments = pathname.split('/').filter(Boolean)
   const [first = '', ...rest] = segments
-  if (first === 'admin' && rest.length === 1) return handleAdminHttp(admin, request, rest[0] ?? '')
+  if (first === 'admin' && rest.length === 1)
+    return handleAdminHttp(ctx, admin, request, rest[0] ?? '')
   if (segments.length === 0) {
     return json({
       name: 'cae-emulator',

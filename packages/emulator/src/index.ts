@@ -34,6 +34,7 @@ export { createEmulator } from './emulator'
 export { LOCATION_POLICY_ID, SPLIT_IP_TOKEN_LIFETIME } from './location'
 export { LOOP_LIMIT, LOOP_WINDOW_MS } from './loop-detection'
 // HTTPS server (Node). Loaded on demand so browser bundles of the core never pull node:https.
+export type { AzureIdentityEmulatorOptions } from './identity-options'
 export type { MsalNodeClientOptions, MsalNodeEmulatorConfig } from './msal-config'
 export type {
   ClientCertificate,

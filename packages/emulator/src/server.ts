@@ -13,6 +13,7 @@ import {
   type TlsCertificate,
 } from './cert'
 import { createEmulator } from './emulator'
+import { type AzureIdentityEmulatorOptions, azureIdentityOptions } from './identity-options'
 import {
   type MsalNodeClientOptions,
   type MsalNodeEmulatorConfig,
@@ -65,8 +66,38 @@ export type RunningEmulator = EmulatorUrls & {
    * @example `new ConfidentialClientApplication(idp.msalNodeConfig())`
    */
   msalNodeConfig(client?: MsalNodeClientOptions): MsalNodeEmulatorConfig
+  /**
+   * The options an `@azure/identity` `ClientSecretCredential` or `ClientCertificateCredential`
+   * needs for this emulator: `authorityHost`, `disableInstanceDiscovery: true` and an `agent` that
+   * trusts the certificate. A new agent per call.
+   * @example
+   * ```ts
+   * const credential = new ClientSecretCredential(idp.tenantId, DEFAULT_DAEMON_CLIENT_ID, DEFAULT_DAEMON_CLIENT_SECRET, idp.azureIdentityOptions())
+   * ```
+   */
+  azureIdentityOptions(): AzureIdentityEmulatorOptions
   /** Stops listening and drops open (keep-alive) connections. */
   close(): Promise<void>
+}
+
+/** The loopback names the certificate covers (SAN localhost, 127.0.0.1, ::1). */
+const SERVED_HOSTNAMES = new Set(['localhost', '127.0.0.1', '[::1]'])
+
+/**
+ * Tells whether a `Host` header names this server: a loopback name it serves, on its port. Any
+ * other host (a DNS-rebinding name pointing at 127.0.0.1, a typo) would become the issuer.
+ */
+export function isServedHost(host: string, port: number): boolean {
+  try {
+    const url = new URL(`https://${host}`)
+    return (
+      url.host === host.toLowerCase() &&
+      SERVED_HOSTNAMES.has(url.hostname) &&
+      url.port === String(port)
+    )
+  } catch {
+    return false
+  }
 }
 
 async function toRequest(req: IncomingMessage, fallbackHost: string): Promise<Request> {
@@ -162,8 +193,15 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     tls ??
     (certDir === undefined ? await generateCertificate() : await loadOrCreateCertificate(certDir))
   let fallbackHost = 'localhost'
+  let servedPort = port
   const make = () =>
     createServer({ cert: certificate.cert, key: certificate.key }, (req, res) => {
+      const { host } = req.headers
+      if (host !== undefined && !isServedHost(host, servedPort)) {
+        res.writeHead(421, { 'content-type': 'text/plain; charset=utf-8' })
+        res.end(`misdirected request: this emulator serves https://${fallbackHost}, not ${host}`)
+        return
+      }
       toRequest(req, fallbackHost)
         .then((request) => emulator.handle(request))
         .then((response) => writeResponse(res, response))
@@ -174,6 +212,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     })
   const bound = await bindLoopback(make, port)
   fallbackHost = `localhost:${bound.port}`
+  servedPort = bound.port
   await emulator.ready()
   const urls = emulator.urls(`https://localhost:${bound.port}`)
   const networkClient = createNetworkClient(certificate.cert)
@@ -196,6 +235,7 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     fetch: createTrustingFetch(certificate.cert),
     networkClient,
     msalNodeConfig: (client) => msalNodeConfig(urls, emulator.clients, networkClient, client),
+    azureIdentityOptions: () => azureIdentityOptions(urls.url, certificate.cert),
     close: async () => {
       await Promise.all(bound.servers.map(closeServer))
     },

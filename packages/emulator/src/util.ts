@@ -100,11 +100,16 @@ export function json(body: unknown, status = 200, headers: HeadersInit = {}): Re
   return response
 }
 
-/** HTML response. */
+/**
+ * HTML response (the sign-in, error and sign-out pages). Sent with
+ * `Cross-Origin-Opener-Policy: same-origin` like Entra's pages: in a sign-in popup the app's
+ * `popup.closed` then reads `true` while the window is still open, as it does against Entra.
+ */
 export function html(body: string, status = 200, headers: HeadersInit = {}): Response {
   const response = new Response(body, { status, headers })
   response.headers.set('content-type', 'text/html; charset=utf-8')
   response.headers.set('cache-control', 'no-store')
+  response.headers.set('cross-origin-opener-policy', 'same-origin')
   return response
 }
 

@@ -132,11 +132,11 @@ describe('claimsOf', () => {
 })
 
 describe('interactionError', () => {
-  it('builds an InteractionRequiredError with the code, claims, scopes and cause', () => {
+  it('builds the error class of the code, with the claims, scopes and cause', () => {
     const cause = new BrowserAuthError('popup_window_error', 'cid')
     const error = interactionError('ERR_CAE_POPUP_BLOCKED', cause, ['api://x/.default'], '{"a":1}')
     expect(error).toMatchObject({
-      name: 'InteractionRequiredError',
+      name: 'PopupBlockedError',
       code: 'ERR_CAE_POPUP_BLOCKED',
       claims: '{"a":1}',
       scopes: ['api://x/.default'],

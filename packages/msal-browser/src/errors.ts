@@ -7,13 +7,28 @@
 
 // The one import of core: each importing module costs an import statement in the bundle.
 import {
+  AccessBlockedError,
   BodyNotReplayableError,
   CaeError,
+  CaeOptionsError,
+  createCaeError,
+  InteractionCancelledError,
   InteractionRequiredError,
   isCaeError,
+  PopupBlockedError,
 } from '@cae-kit/core'
 
-export { BodyNotReplayableError, CaeError, InteractionRequiredError, isCaeError }
+export {
+  AccessBlockedError,
+  BodyNotReplayableError,
+  CaeError,
+  CaeOptionsError,
+  createCaeError,
+  InteractionCancelledError,
+  InteractionRequiredError,
+  isCaeError,
+  PopupBlockedError,
+}
 
 /** The fields of an MSAL `AuthError` this package reads. */
 interface MsalErrorLike {
@@ -95,16 +110,16 @@ export const classifyInteractive = (error: unknown): InteractiveFailure | undefi
  * @param cause - The MSAL (or hook) error behind it.
  * @param scopes - Scopes of the token requested.
  * @param claims - Claims being answered.
- * @returns An {@link InteractionRequiredError}.
+ * @returns The error of that code's class ({@link PopupBlockedError}, {@link AccessBlockedError}…).
  */
 export const interactionError = (
   code: InteractiveFailure | 'ERR_CAE_INTERACTION_REQUIRED',
   cause: unknown,
   scopes: readonly string[],
   claims: string | undefined,
-): InteractionRequiredError =>
+): CaeError =>
   // The message is the code in words ('popup blocked', 'interaction cancelled', ...): no lookup table.
-  new InteractionRequiredError(code, code.slice(8).toLowerCase().replace('_', ' '), {
+  createCaeError(code, code.slice(8).toLowerCase().replace('_', ' '), {
     cause,
     scopes,
     claims,

@@ -7,12 +7,22 @@
 
 export type {
   AccessToken,
+  AnyCaeError,
   CaeErrorCode,
   PendingRequest,
   TokenProvider,
   TokenRequest,
 } from '@cae-kit/core'
-export { CaeError, InteractionRequiredError, isCaeError } from './errors'
+export {
+  AccessBlockedError,
+  CaeError,
+  CaeOptionsError,
+  createCaeError,
+  InteractionCancelledError,
+  InteractionRequiredError,
+  isCaeError,
+  PopupBlockedError,
+} from './errors'
 export type {
   InteractionEvent,
   InteractiveRequestFields,

@@ -5,7 +5,7 @@ import {
   InteractionRequiredAuthError,
   ServerError,
 } from '@azure/msal-browser'
-import { isCaeError } from '@cae-kit/core'
+import { InteractionRequiredError, isCaeError } from '@cae-kit/core'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { alice, bob, deferred, fakePca, fakeStorage, flush, msalResult } from '../test/fakes'
 import { fromMsalBrowser } from './provider'
@@ -84,6 +84,9 @@ describe('fromMsalBrowser silent path', () => {
     pca.acquireTokenSilent.mockRejectedValue(disabled)
     const error = await rejection(fromMsalBrowser(pca).getToken({ scopes, claims }))
     expect(error).toMatchObject({ code: 'ERR_CAE_ACCESS_BLOCKED', claims, scopes, cause: disabled })
+    expect(error).toMatchObject({ name: 'AccessBlockedError' })
+    // An app that shows a sign-in button on `instanceof InteractionRequiredError` must not here.
+    expect(error).not.toBeInstanceOf(InteractionRequiredError)
     expect(pca.acquireTokenPopup).not.toHaveBeenCalled()
   })
 })
@@ -157,7 +160,7 @@ describe('fromMsalBrowser popup path', () => {
     pca.acquireTokenSilent.mockRejectedValue(revoked())
     pca.acquireTokenPopup.mockRejectedValue(new BrowserAuthError('popup_window_error', 'cid'))
     const error = await rejection(fromMsalBrowser(pca).getToken({ scopes, claims }))
-    expect(error).toMatchObject({ name: 'InteractionRequiredError', code: 'ERR_CAE_POPUP_BLOCKED' })
+    expect(error).toMatchObject({ name: 'PopupBlockedError', code: 'ERR_CAE_POPUP_BLOCKED' })
     expect(error).toMatchObject({ claims, scopes })
     expect(isCaeError(error)).toBe(true)
   })
@@ -349,7 +352,9 @@ describe('fromMsalBrowser CP1 check', () => {
 
   it('throws ERR_CAE_CAPABILITY_MISSING when requireCapability is set', () => {
     const create = () => fromMsalBrowser(fakePca({ capabilities: [] }), { requireCapability: true })
-    expect(create).toThrow(expect.objectContaining({ code: 'ERR_CAE_CAPABILITY_MISSING' }))
+    expect(create).toThrow(
+      expect.objectContaining({ name: 'CaeOptionsError', code: 'ERR_CAE_CAPABILITY_MISSING' }),
+    )
   })
 
   it('stays silent when CP1 is declared or the configuration cannot be read', () => {

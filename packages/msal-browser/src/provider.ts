@@ -7,7 +7,7 @@
 import type { AccountInfo, AuthenticationResult } from '@azure/msal-browser'
 import type { AccessToken, TokenProvider, TokenRequest } from '@cae-kit/core'
 import {
-  CaeError,
+  CaeOptionsError,
   claimsOf,
   classifyInteractive,
   interactionError,
@@ -38,8 +38,9 @@ const toToken = (result: AuthenticationResult): AccessToken => ({
  * @param options - See {@link MsalBrowserOptions}.
  * @returns A TokenProvider for `createCaeFetch` / `attachCae`. Its `getToken` rejects with
  * `ERR_CAE_INTERACTION_REQUIRED` (`interaction: 'none'`), `ERR_CAE_POPUP_BLOCKED`,
- * `ERR_CAE_INTERACTION_CANCELLED`, `ERR_CAE_ACCESS_BLOCKED` (all {@link InteractionRequiredError}),
- * or with MSAL's own error for anything else. Throws `ERR_CAE_CAPABILITY_MISSING` at creation
+ * `ERR_CAE_INTERACTION_CANCELLED`, `ERR_CAE_ACCESS_BLOCKED` (each its own class: `InteractionRequiredError`,
+ * `PopupBlockedError`, `InteractionCancelledError`, `AccessBlockedError`),
+ * or with MSAL's own error for anything else. Throws `CaeOptionsError` `ERR_CAE_CAPABILITY_MISSING` at creation
  * when `requireCapability` is set and `CP1` is missing.
  * @example
  * ```ts
@@ -57,7 +58,8 @@ export const fromMsalBrowser = (
   const config = pca.getConfiguration?.()
   if (config && !config.auth.clientCapabilities?.includes('CP1')) {
     const message = 'clientCapabilities lacks CP1'
-    if (options.requireCapability) throw new CaeError('ERR_CAE_CAPABILITY_MISSING', message)
+    if (options.requireCapability)
+      throw new CaeOptionsError(message, { code: 'ERR_CAE_CAPABILITY_MISSING' })
     console.warn(`cae-kit: ${message}`)
   }
   const gate = gateFor(pca, config?.auth.clientId ?? '')

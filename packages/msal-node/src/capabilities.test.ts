@@ -59,7 +59,9 @@ describe('CP1 capability check', () => {
   it('throws ERR_CAE_CAPABILITY_MISSING with requireCapability when CP1 is missing', () => {
     expect(() =>
       fromMsalNode(cca(), { flow: 'clientCredentials', requireCapability: true }),
-    ).toThrow(expect.objectContaining({ code: 'ERR_CAE_CAPABILITY_MISSING' }))
+    ).toThrow(
+      expect.objectContaining({ name: 'CaeOptionsError', code: 'ERR_CAE_CAPABILITY_MISSING' }),
+    )
     expect(() =>
       fromMsalNode(cca(['CP1']), { flow: 'clientCredentials', requireCapability: true }),
     ).not.toThrow()
@@ -72,6 +74,8 @@ describe('CP1 capability check', () => {
     expect(warn).not.toHaveBeenCalled()
     expect(() =>
       fromMsalNode(wrapper, { flow: 'clientCredentials', requireCapability: true }),
-    ).toThrow(expect.objectContaining({ code: 'ERR_CAE_CAPABILITY_MISSING' }))
+    ).toThrow(
+      expect.objectContaining({ name: 'CaeOptionsError', code: 'ERR_CAE_CAPABILITY_MISSING' }),
+    )
   })
 })

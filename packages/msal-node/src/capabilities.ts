@@ -1,4 +1,4 @@
-import { CaeError } from '@cae-kit/core'
+import { CaeOptionsError } from '@cae-kit/core'
 import type { MsalNodeCommonOptions } from './types'
 
 /**
@@ -27,7 +27,7 @@ export function checkCapability(app: object, options: MsalNodeCommonOptions): vo
       ? 'cannot read clientCapabilities from the msal application: CP1 (CAE) is not verified'
       : 'msal application does not declare clientCapabilities ["CP1"]: Entra will not issue CAE tokens and resources will not send claims challenges'
   if (options.requireCapability === true) {
-    throw new CaeError('ERR_CAE_CAPABILITY_MISSING', message)
+    throw new CaeOptionsError(message, { code: 'ERR_CAE_CAPABILITY_MISSING' })
   }
   if (capabilities === undefined) return
   const logger = options.logger ?? console

@@ -7,14 +7,17 @@
 
 export type {
   AccessToken,
+  AnyCaeError,
   CaeErrorCode,
   TokenProvider,
   TokenRequest,
 } from '@cae-kit/core'
 export {
+  AccessBlockedError,
   CaeError,
   CaeOptionsError,
   ClaimsDecodeError,
+  createCaeError,
   InteractionRequiredError,
   isCaeError,
   TokenAcquisitionError,

@@ -125,6 +125,13 @@ describe('mapMsalError', () => {
     expect(mapMsalError(error, request)).toMatchObject({ code: 'ERR_CAE_ACCESS_BLOCKED' })
   })
 
+  it('throws no InteractionRequiredError for a blocked account: instanceof must not send it to a sign-in', () => {
+    const error = serverError('invalid_grant', 'AADSTS50057: disabled', '50057')
+    const mapped = mapMsalError(error, request)
+    expect(mapped).toMatchObject({ name: 'AccessBlockedError', code: 'ERR_CAE_ACCESS_BLOCKED' })
+    expect(mapped).not.toBeInstanceOf(InteractionRequiredError)
+  })
+
   it.each([
     ['ClientAuthError network_error', new ClientAuthError('network_error', 'corr')],
     [

@@ -1,4 +1,4 @@
-import { InteractionRequiredError } from '@cae-kit/core'
+import { AccessBlockedError, InteractionRequiredError } from '@cae-kit/core'
 
 /** The fields of an MSAL `AuthError` (and subclasses) this module reads; all optional. */
 interface MsalErrorFields {
@@ -80,16 +80,16 @@ export function mapMsalError(error: unknown, request: FailedRequest): unknown {
   const reason = [errorCode, errorNumber && `AADSTS${errorNumber}`].filter(Boolean).join(' ')
   const scopes = request.scopes.join(' ')
   return blocked
-    ? new InteractionRequiredError(
-        'ERR_CAE_ACCESS_BLOCKED',
-        `access blocked for scopes ${scopes}: ${reason}`,
-        { cause: error, claims, scopes: [...request.scopes] },
-      )
-    : new InteractionRequiredError(
-        'ERR_CAE_INTERACTION_REQUIRED',
-        `user interaction required for scopes ${scopes}: ${reason}`,
-        { cause: error, claims, scopes: [...request.scopes] },
-      )
+    ? new AccessBlockedError(`access blocked for scopes ${scopes}: ${reason}`, {
+        cause: error,
+        claims,
+        scopes: [...request.scopes],
+      })
+    : new InteractionRequiredError(`user interaction required for scopes ${scopes}: ${reason}`, {
+        cause: error,
+        claims,
+        scopes: [...request.scopes],
+      })
 }
 
 /** Entra's error number: MSAL's `errorNo` (first of `error_codes`), else `AADSTS<n>` in the text. */

@@ -1,6 +1,7 @@
 // @vitest-environment node
 import { InteractionRequiredAuthError } from '@azure/msal-node'
 import {
+  AccessBlockedError,
   getClaimsChallenge,
   InteractionRequiredError,
   parseWwwAuthenticate,
@@ -14,7 +15,7 @@ const base64 =
   'eyJhY2Nlc3NfdG9rZW4iOnsibmJmIjp7ImVzc2VudGlhbCI6dHJ1ZSwidmFsdWUiOiIxNjA0MTA2NjUxIn19fQ=='
 
 function interactionRequired(withClaims: string | undefined) {
-  return new InteractionRequiredError('ERR_CAE_INTERACTION_REQUIRED', 'user interaction required', {
+  return new InteractionRequiredError('user interaction required', {
     claims: withClaims,
     scopes: ['api://downstream/.default'],
   })
@@ -71,9 +72,7 @@ describe('toClaimsChallengeResponse', () => {
   })
 
   it('returns undefined for errors with nothing to send up', () => {
-    const blocked = new InteractionRequiredError('ERR_CAE_ACCESS_BLOCKED', 'access blocked', {
-      claims,
-    })
+    const blocked = new AccessBlockedError('access blocked', { claims })
     expect(toClaimsChallengeResponse(blocked)).toBeUndefined()
     expect(toClaimsChallengeResponse(interactionRequired(undefined))).toBeUndefined()
     expect(toClaimsChallengeResponse(new Error('boom'))).toBeUndefined()

@@ -24,7 +24,6 @@ export function silentFlow(app: object, options: SilentFlowOptions): AcquireToke
     if (current === null || current === undefined) {
       // Nobody is signed in: only a user can fix that, exactly like a revoked session.
       throw new InteractionRequiredError(
-        'ERR_CAE_INTERACTION_REQUIRED',
         `no signed-in account for scopes ${request.scopes.join(' ')}`,
         { claims: request.claims, scopes: request.scopes },
       )

@@ -11,7 +11,7 @@ import { startEmulator } from '@cae-kit/emulator'
 import type { Page } from 'playwright-core'
 import { build } from 'vite'
 import { onTestFailed } from 'vitest'
-import { spaConfigFor } from '../../../examples/spa/server/spa-config'
+import { spaClientFor, spaConfigFor } from '../../../examples/spa/server/spa-config'
 import { startSpaServer } from '../../../examples/spa/server/spa-server'
 import { resultsDir } from '../../support/chromium'
 
@@ -41,11 +41,14 @@ export async function buildSpa(outDir: string): Promise<void> {
  */
 export async function startSpaUnderTest(refreshIntervalMs: number): Promise<SpaUnderTest> {
   const outDir = mkdtempSync(join(tmpdir(), 'cae-kit-spa-'))
-  const [idp] = await Promise.all([startEmulator({ port: 0 }), buildSpa(outDir)])
-  const server = await startSpaServer({
-    root: outDir,
-    config: spaConfigFor(idp, refreshIntervalMs),
-  })
+  let config: unknown
+  // The SPA's port first: its redirect URI is registered, so its admin panel may call the emulator.
+  const server = await startSpaServer({ root: outDir, config: () => config })
+  const [idp] = await Promise.all([
+    startEmulator({ port: 0, clients: [spaClientFor(server.url)] }),
+    buildSpa(outDir),
+  ])
+  config = spaConfigFor(idp, refreshIntervalMs)
   return {
     idp,
     url: server.url,
