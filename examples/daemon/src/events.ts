@@ -18,5 +18,7 @@ export function describeCaeEvent(event: CaeEvent): string[] {
       return [`  challenged again after replay (${event.status}): giving up on this call`]
     case 'error':
       return [`  error: ${event.error.code}: ${event.error.message}`]
+    case 'opt-out':
+      return [`  ${request} carries its own Authorization: left alone`]
   }
 }

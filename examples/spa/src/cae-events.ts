@@ -32,6 +32,8 @@ export function describeCaeEvent(event: CaeEvent): Array<[LogKind, string]> {
       ]
     case 'error':
       return [['error', `${request} failed: ${event.error.code}`]]
+    case 'opt-out':
+      return [['info', `${request} carries its own Authorization: left alone`]]
   }
 }
 

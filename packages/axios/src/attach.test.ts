@@ -1,14 +1,12 @@
 // @vitest-environment node
 import { Readable } from 'node:stream'
-import { encodeClaims } from '@cae-kit/core'
 import axios, { type InternalAxiosRequestConfig, isAxiosError, isCancel } from 'axios'
 import { HttpResponse, http } from 'msw'
 import { setupServer } from 'msw/node'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { counting } from '../test/challenging-api'
+import { counting, revocation } from '../test/challenging-api'
 import { attachCae } from './attach'
 
-const CHALLENGE = `Bearer error="insufficient_claims", claims="${encodeClaims('{"access_token":{"nbf":{"essential":true}}}')}"`
 const seen: { path: string; authorization: string | null }[] = []
 /** Tokens the API rejects with a claims challenge. */
 const revoked = new Set<string>()
@@ -27,9 +25,10 @@ const server = setupServer(
     seen.push({ path: new URL(request.url).pathname, authorization })
     await request.arrayBuffer()
     if (authorization && revoked.has(authorization)) {
+      // Each revocation is its own event, with its own claims (as with Entra).
       return new HttpResponse('challenged', {
         status: 401,
-        headers: { 'www-authenticate': CHALLENGE },
+        headers: { 'www-authenticate': revocation([...revoked].indexOf(authorization) + 1) },
       })
     }
     return HttpResponse.text('ok')

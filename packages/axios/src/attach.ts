@@ -6,13 +6,17 @@
  */
 
 import {
-  type CaeExchange,
   type CaeOptions,
+  type CaeTransport,
   createCaeEngine,
-  type DescribeRequest,
+  type KeptBody,
+  type RequestDescription,
+  type SendAttempt,
   type StepUpRequest,
+  type UnsatisfiedReplay,
 } from '@cae-kit/core'
 import {
+  AxiosError,
   AxiosHeaders,
   type AxiosInstance,
   type AxiosResponse,
@@ -20,16 +24,16 @@ import {
   getAdapter,
   type InternalAxiosRequestConfig,
 } from 'axios'
-import { finalUrl, guardRedirects, trackFetchRedirects } from './redirects'
-import { bodyForDescription, keepData } from './request-data'
+import { finalUrl, guardedFetch, guardRedirects, RedirectChannel } from './redirects'
+import { bodyForDescription, dataForEngine, keepData } from './request-data'
 import { requestUrl } from './request-url'
 
 /** Per-request state cae-kit keeps under `config.caeKit` (one key, typed by augmentation). */
 export interface CaeAxiosRequestState {
   /** `true` once the request was sent again after answering a challenge (seen on `response.config`). */
   readonly replay: boolean
-  /** @internal The engine exchange of this request (methods only: nothing secret serialises). */
-  readonly exchange?: CaeExchange | undefined
+  /** @internal `true` when cae-kit set the config's `Authorization` (a retry gets a fresh one). */
+  readonly authorized?: boolean | undefined
 }
 
 /**
@@ -62,44 +66,146 @@ declare module 'axios' {
 
 type Config = InternalAxiosRequestConfig
 type AxiosErrorLike = { isAxiosError: true; response?: AxiosResponse; caeKit?: CaeAxiosErrorInfo }
-type Adapter = (config: Config) => Promise<AxiosResponse>
-/** What one send settled with: the response, or the rejection and the response it carries. */
-type Outcome = { response?: AxiosResponse | undefined; rejected?: { reason: unknown } }
-
-/** The response an `AxiosError` carries (HTTP errors), or `undefined` for any other failure. */
-function responseOf(error: unknown): AxiosResponse | undefined {
-  return (error as AxiosErrorLike | null)?.isAxiosError === true
-    ? (error as AxiosErrorLike).response
-    : undefined
-}
-
-/**
- * Sends once and captures the outcome instead of throwing. An `await` in a `try` costs the hot
- * path no closure and no promise besides the send's own.
- */
-async function settle(send: Adapter, config: Config): Promise<Outcome> {
-  try {
-    return { response: await send(config) }
-  } catch (reason) {
-    return { response: responseOf(reason), rejected: { reason } }
-  }
-}
-
-/** The outcome as the adapter's caller expects it: the response, or the rejection. */
-function unwrap(outcome: Outcome): AxiosResponse {
-  if (outcome.rejected) throw outcome.rejected.reason
-  return outcome.response as AxiosResponse
-}
-
-/** The challenge in a 401, if any; axios' response headers are an `AxiosHeaders` (it has `get`). */
-function detect(exchange: CaeExchange, response: AxiosResponse | undefined) {
-  return response?.status === 401
-    ? exchange.detect(response as never, finalUrl(response))
-    : undefined
-}
+type Adapter = ((config: Config) => Promise<AxiosResponse>) & { adapterName?: string }
 
 /** `user:password@` in the URL: axios sends HTTP Basic for it, as for `auth`. */
 const USER_INFO = /^[a-z][a-z\d+\-.]*:\/\/[^/?#]*@/i
+
+/**
+ * The `Authorization` the request carries on its own: its header, or HTTP Basic from `auth` or
+ * credentials in the URL (the caller's opt-out; an empty `Bearer ` is none, see the engine).
+ */
+function ownAuthorization(config: Config, url: string): string | undefined {
+  if (config.auth !== undefined || (url.includes('@') && USER_INFO.test(url))) return 'Basic auth'
+  const value = config.headers.get('Authorization')
+  return typeof value === 'string' ? value : undefined
+}
+
+/**
+ * One dispatched axios request as a {@link CaeTransport}: sends the config with the instance's
+ * own adapter, and tells the engine what an axios response or error holds.
+ */
+class AxiosTransport implements CaeTransport<AxiosResponse> {
+  readonly #config: Config
+  readonly #sendOnce: Adapter
+  readonly #maxBytes: number
+  /** Node's http adapter (follow-redirects); otherwise fetch-like (xhr, fetch, custom). */
+  readonly #viaHttp: boolean
+  readonly #describeUrl: () => string
+  #channel: RedirectChannel | undefined
+
+  constructor(config: Config, sendOnce: Adapter, maxBytes: number, describeUrl: () => string) {
+    this.#config = config
+    this.#sendOnce = sendOnce
+    this.#maxBytes = maxBytes
+    this.#viaHttp = sendOnce.adapterName === 'http'
+    this.#describeUrl = describeUrl
+  }
+
+  get request(): Config {
+    return this.#config
+  }
+
+  get body(): unknown {
+    return dataForEngine(this.#config, this.#viaHttp)
+  }
+
+  keepBody(): Promise<boolean> | undefined {
+    return keepData(this.#config, this.#maxBytes, this.#viaHttp)
+  }
+
+  send(authorization: string | undefined, attempt: SendAttempt): Promise<AxiosResponse> {
+    const config = this.#config
+    if (authorization === undefined) {
+      config.caeKit = { replay: false }
+      return this.#sendOnce(config)
+    }
+    if (!attempt.replay) this.#prepare(attempt.body, attempt)
+    config.headers.set('Authorization', authorization)
+    config.caeKit = { replay: attempt.replay, authorized: true }
+    return this.#sendOnce(config)
+  }
+
+  /** Before the first send: the kept body, and redirect guarding for the adapter at hand. */
+  #prepare(kept: KeptBody | undefined, attempt: SendAttempt): void {
+    const config = this.#config
+    if (kept !== undefined) {
+      config.data = kept.body instanceof Uint8Array ? kept.body.buffer : kept.body
+      if (kept.contentType) config.headers.set('Content-Type', kept.contentType)
+    }
+    if (this.#viaHttp) {
+      guardRedirects(config, attempt)
+    } else {
+      // Read by the guarded fetch axios' fetch adapter calls (set in `env.fetch` at dispatch).
+      this.#channel = new RedirectChannel(attempt, config.data)
+      config.fetchOptions = { ...config.fetchOptions, caeKit: this.#channel }
+    }
+  }
+
+  status(response: AxiosResponse): number {
+    return response.status
+  }
+
+  /** axios' response headers are an `AxiosHeaders` (it has `get`). */
+  headers(response: AxiosResponse): AxiosHeaders {
+    return response.headers as AxiosHeaders
+  }
+
+  finalUrl(response: AxiosResponse): string | undefined {
+    return finalUrl(response, this.#channel)
+  }
+
+  /** The response an `AxiosError` carries (HTTP errors), or `undefined` for any other failure. */
+  resultOf(error: unknown): AxiosResponse | undefined {
+    return (error as AxiosErrorLike | null)?.isAxiosError === true
+      ? (error as AxiosErrorLike).response
+      : undefined
+  }
+
+  /** The challenged response is not returned: free its connection (responseType 'stream'). */
+  discard(response: AxiosResponse): void {
+    const data = response.data as { destroy?: () => void; cancel?: () => unknown } | null
+    data?.destroy?.()
+    ;(data?.cancel?.() as Promise<unknown> | undefined)?.catch?.(() => {})
+  }
+
+  describe(): RequestDescription {
+    const config = this.#config
+    return {
+      headers: Object.entries(config.headers.toJSON(true)) as [string, string][],
+      body: bodyForDescription(config.data),
+      url: this.#describeUrl(),
+    }
+  }
+
+  /** The replay was challenged again: axios' own error for it, carrying `caeKit`. */
+  unsatisfied(report: UnsatisfiedReplay<AxiosResponse>): AxiosResponse {
+    if (report.rejection === undefined) return report.result
+    const error = report.rejection.reason as AxiosErrorLike
+    error.caeKit = {
+      code: report.code,
+      claims: report.claims,
+      stepUp: report.stepUp,
+      scopes: report.scopes,
+    }
+    throw error
+  }
+
+  /** An abort while waiting for a token rejects as axios itself would: with its CanceledError. */
+  aborted(): unknown {
+    return new CanceledError(undefined, this.#config)
+  }
+
+  /** axios' `timeout` covers the wait for a token too, and fails as axios' own timeout does. */
+  timedOut(): unknown {
+    const config = this.#config
+    const message = config.timeoutErrorMessage ?? `timeout of ${config.timeout}ms exceeded`
+    const code = config.transitional?.clarifyTimeoutError
+      ? AxiosError.ETIMEDOUT
+      : AxiosError.ECONNABORTED
+    return new AxiosError(message, code, config)
+  }
+}
 
 /**
  * Protects an axios instance: requests to the configured resources get `Authorization`, and a CAE
@@ -107,18 +213,20 @@ const USER_INFO = /^[a-z][a-z\d+\-.]*:\/\/[^/?#]*@/i
  * sent again once, by the same adapter, with the data as transformed the first time. The replay
  * happens below the interceptor chains: response interceptors see one response per call.
  * Requests to other URLs, and requests that carry their own `Authorization` (or `auth`, or
- * credentials in the URL) when they are sent, are left alone.
+ * credentials in the URL) when they are sent, are left alone (an empty `Bearer ` is no opt-out).
+ * axios' `timeout` covers the wait for a token (an open sign-in prompt suspends it).
  *
  * @param instance - The axios instance to protect (axios ≥ 1.6, browser or Node).
  * @param options - See `CaeOptions`: `tokenProvider`, `resources`, `strict`, `onEvent`, `logger`,
- *   `maxReplayBodyBytes`, `partitionKey`.
+ *   `maxReplayBodyBytes`, `partitionKey`, `acquisitionTimeoutMs`, `coordinator`.
  * @returns A function that removes the interceptor again (requests already sent finish as they
  *   started).
  * Requests then reject with: the `AxiosError` axios throws for the replay when it is challenged
  * again (`error.response` is the second 401, `error.caeKit.claims` what it asks for);
  * `TokenAcquisitionError` (`ERR_CAE_TOKEN_ACQUISITION_FAILED`, `response` = the 401); the
  * provider's own `CaeError` unchanged (e.g. `ERR_CAE_INTERACTION_REQUIRED`);
- * `BodyNotReplayableError` (`ERR_CAE_BODY_NOT_REPLAYABLE`); axios' `CanceledError` when aborted.
+ * `BodyNotReplayableError` (`ERR_CAE_BODY_NOT_REPLAYABLE`); axios' `CanceledError` when aborted;
+ * axios' timeout `AxiosError` (`ECONNABORTED`, or `ETIMEDOUT`) when `timeout` passes.
  * @throws CaeOptionsError (`ERR_CAE_INVALID_OPTIONS`) for invalid options.
  * @example
  * ```ts
@@ -133,134 +241,68 @@ const USER_INFO = /^[a-z][a-z\d+\-.]*:\/\/[^/?#]*@/i
  */
 export function attachCae(instance: AxiosInstance, options: CaeOptions): () => void {
   const engine = createCaeEngine(options)
+  /** One guarded fetch per underlying fetch: axios caches its fetch adapter per `env.fetch`. */
+  const guarded = new Map<typeof fetch, typeof fetch>()
+  const guards = new WeakSet<typeof fetch>()
 
-  const describe =
-    (config: Config): DescribeRequest =>
-    () => ({
-      headers: Object.entries(config.headers.toJSON(true)) as [string, string][],
-      body: bodyForDescription(config.data),
-      url: instance.getUri(config),
-    })
+  /**
+   * axios' fetch adapter (axios ≥ 1.12 reads `config.env.fetch`) and custom adapters: a fetch
+   * that follows redirects within the resource and says where the response came from.
+   */
+  function useGuardedFetch(config: Config): void {
+    const env = config.env as { fetch?: typeof fetch } | undefined
+    const base = env?.fetch ?? globalThis.fetch
+    if (typeof base !== 'function' || guards.has(base)) return
+    let fetch = guarded.get(base)
+    if (fetch === undefined) {
+      fetch = guardedFetch(base)
+      guarded.set(base, fetch)
+      guards.add(fetch)
+    }
+    config.env = { ...env, fetch }
+  }
 
   /**
    * Synchronous, and registered `{ synchronous: true }`: when every request interceptor is, axios
    * dispatches inline instead of chaining a promise per interceptor (about 1 µs a request). It
-   * matches the resource (calling `partitionKey` in the caller's context) and wraps the adapter;
-   * everything else happens in the send, on the config as dispatched.
+   * only wraps the adapter; everything else happens at dispatch, on the config as dispatched.
    */
   function onRequest(config: Config): Config {
     // An interceptor may have replaced the headers with a plain object: axios accepts that.
     const headers = AxiosHeaders.from(config.headers)
     config.headers = headers
-    const url = requestUrl(config)
-    // Resource match first: nothing about tokens happens for a URL outside the resources.
-    const exchange = engine.begin({
-      url,
-      method: config.method,
-      signal: config.signal as AbortSignal | undefined,
-    })
-    if (!exchange) return config
     // A config cae-kit authorized before (a retry of `error.config`) is authorized afresh.
-    if (config.caeKit?.exchange) headers.delete('Authorization')
+    if (config.caeKit?.authorized) headers.delete('Authorization')
     const adapter = config.adapter
-    config.caeKit = { replay: false, exchange }
+    config.caeKit = { replay: false }
     // Always set: axios merges the instance's default adapter list into every config.
-    const signal = config.signal
-    config.adapter = (sent) =>
-      // A later interceptor may have set the signal: the exchange must wait on that one.
-      send(
-        sent,
-        sent.signal === signal
-          ? exchange
-          : (engine.begin({ url, method: sent.method, signal: sent.signal as AbortSignal }) ??
-              exchange),
-        adapter,
-        url,
-      )
+    config.adapter = (sent) => dispatch(sent, adapter)
     return config
   }
 
-  /**
-   * The send of a protected request: decides on the config as dispatched (after every request
-   * interceptor and `transformRequest`), authorizes, sends, and answers one challenge by sending
-   * the same config again with the new token.
-   */
-  async function send(
-    sent: Config,
-    exchange: CaeExchange,
-    adapter: Config['adapter'],
-    matched: string,
-  ): Promise<AxiosResponse> {
+  /** Runs the request through the engine, on the config as dispatched. */
+  function dispatch(sent: Config, adapter: Config['adapter']): Promise<AxiosResponse> {
     // `sent` becomes `response.config`: a retry made from it must find the caller's adapter.
     sent.adapter = adapter as never
-    let sendOnce = getAdapter(adapter, sent) as Adapter & { adapterName?: string }
-    // axios' fetch adapter (or a custom one) does not tell where a response came from: give it a
-    // fetch that does. Not http and xhr, which tell it themselves (and it costs them ~3 µs).
+    let sendOnce = getAdapter(adapter, sent) as Adapter
     if (sendOnce.adapterName !== 'http' && sendOnce.adapterName !== 'xhr') {
-      trackFetchRedirects(sent)
-      sendOnce = getAdapter(adapter, sent)
+      useGuardedFetch(sent)
+      sendOnce = getAdapter(adapter, sent) as Adapter
     }
-    // The caller's own credentials win, whichever interceptor set them; a URL an interceptor moved
-    // out of the resource gets no token (parsed only when it changed: ~1 µs).
     const url = requestUrl(sent)
-    if (
-      sent.auth !== undefined ||
-      sent.headers.has('Authorization') ||
-      (url.includes('@') && USER_INFO.test(url)) ||
-      (url !== matched && !exchange.covers(url))
-    ) {
-      sent.caeKit = { replay: false }
-      return sendOnce(sent)
-    }
-    guardRedirects(sent, exchange)
-    // Data a send would consume (streams) or re-encode (multipart forms) is kept first.
-    // No await for what is already there (data axios re-reads, a cached token): each is a turn of
-    // the microtask queue on the hot path.
-    const kept = keepData(engine, sent)
-    const replayable = kept === undefined || (await kept) !== false
-    const authorization = exchange.authorize(describe(sent))
-    sent.headers.set(
-      'Authorization',
-      typeof authorization === 'string' ? authorization : await authorization,
+    const transport = new AxiosTransport(sent, sendOnce, engine.maxReplayBodyBytes, () =>
+      instance.getUri(sent),
     )
-    const first = await settle(sendOnce, sent)
-    const challenge = detect(exchange, first.response)
-    if (!challenge) return unwrap(first)
-    // The challenged response is not returned: free its connection (responseType 'stream').
-    const data = first.response?.data as { destroy?: () => void; cancel?: () => unknown } | null
-    data?.destroy?.()
-    ;(data?.cancel?.() as Promise<unknown> | undefined)?.catch?.(() => {})
-    let next: string
-    try {
-      next = await exchange.answer(challenge, {
-        response: first.response,
-        request: sent,
-        replayable,
-        describe: describe(sent),
-      })
-    } catch (failure) {
-      // An abort while waiting for a token rejects as axios itself would: with its CanceledError.
-      const signal = sent.signal as AbortSignal | undefined
-      throw signal?.aborted && failure === signal.reason
-        ? new CanceledError(undefined, sent)
-        : failure
-    }
-    sent.caeKit = { replay: true, exchange }
-    sent.headers.set('Authorization', next)
-    const second = await settle(sendOnce, sent)
-    const again = detect(exchange, second.response)
-    if (again && second.response) {
-      exchange.unsatisfied(again, second.response)
-      if (second.rejected) {
-        ;(second.rejected.reason as AxiosErrorLike).caeKit = {
-          code: 'ERR_CAE_CHALLENGE_AFTER_REPLAY',
-          claims: again.claims,
-          stepUp: again.stepUp,
-          scopes: exchange.scopes,
-        }
-      }
-    }
-    return unwrap(second)
+    return engine.execute(
+      {
+        url,
+        method: sent.method,
+        signal: sent.signal as AbortSignal | undefined,
+        authorization: ownAuthorization(sent, url),
+        timeoutMs: sent.timeout,
+      },
+      transport,
+    )
   }
 
   const requestId = instance.interceptors.request.use(onRequest, undefined, { synchronous: true })

@@ -5,7 +5,6 @@
  * @module
  */
 
-import type { CaeEngine } from '@cae-kit/core'
 import type { InternalAxiosRequestConfig } from 'axios'
 import { bufferReadable, isReadableLike } from './stream-body'
 
@@ -28,17 +27,18 @@ const isFormDataPackage = (data: unknown): data is FormDataPackage =>
   typeof (data as Partial<FormDataPackage>).getHeaders === 'function'
 
 /**
- * Keeps data that a send would consume or re-encode, before the first send, as axios dispatches
- * it (after `transformRequest`): a Node `Readable` or a web stream is read up to
- * `maxReplayBodyBytes`; a multipart `FormData` is serialised once so both sends carry the same
- * bytes and boundary; a `form-data` package form becomes its bytes (with its Content-Type) when
- * all its parts are in memory. Resolves `false` when the data cannot be replayed (a stream over
- * the limit, a form with stream parts, a stream that cannot be read ahead and put back: sent as
- * it is). Returns `undefined` for data axios re-reads on every send.
+ * Keeps data that the http adapter would consume or re-encode, before the first send, as axios
+ * dispatches it (after `transformRequest`): a Node `Readable` is read up to `maxBytes` (a longer
+ * one is given back whole, paused, and sent as the stream it is); a `form-data` package form
+ * becomes its bytes (with its Content-Type) when all its parts are in memory. Resolves `false`
+ * when the data cannot be replayed (a stream over the limit, a form with stream parts, a stream
+ * that cannot be read ahead and put back). Returns `undefined` when there is nothing to keep
+ * here: data axios re-reads on every send, or data the engine keeps (see `dataForEngine`).
  */
 export function keepData(
-  engine: CaeEngine,
   config: InternalAxiosRequestConfig,
+  maxBytes: number,
+  viaHttp: boolean,
 ): Promise<boolean> | undefined {
   const { data } = config
   if (isFormDataPackage(data)) {
@@ -52,21 +52,27 @@ export function keepData(
       return Promise.resolve(false)
     }
   }
-  const signal = config.signal as AbortSignal | undefined
-  if (isReadableLike(data)) {
-    const limits = { signal, timeoutMs: config.timeout }
-    return bufferReadable(data, engine.maxReplayBodyBytes, limits).then((bytes) => {
+  if (viaHttp && isReadableLike(data)) {
+    const limits = { signal: config.signal as AbortSignal | undefined, timeoutMs: config.timeout }
+    return bufferReadable(data, maxBytes, limits).then((bytes) => {
       if (bytes) config.data = bytes
       return !!bytes
     })
   }
-  if (typeof data?.pipe === 'function') return Promise.resolve(false)
-  if (typeof data?.getReader !== 'function' && !isSpecFormData(data)) return undefined
-  return engine.prepareBody(data, signal).then(({ body, contentType, replayable }) => {
-    config.data = body instanceof Uint8Array ? body.buffer : body
-    if (contentType) config.headers.set('Content-Type', contentType)
-    return replayable
-  })
+  if (typeof data?.pipe === 'function' && !isReadableLike(data)) return Promise.resolve(false)
+  return undefined
+}
+
+/**
+ * Data the engine keeps the way fetch needs it (see `CaeTransport.body`): a web stream or a
+ * multipart `FormData` (serialised once, so both sends carry the same bytes and boundary), and,
+ * for adapters other than http (axios' fetch adapter), a Node `Readable`: read up to the limit,
+ * or sent as a fresh web stream of what was read and the rest, never the disturbed original.
+ */
+export function dataForEngine(config: InternalAxiosRequestConfig, viaHttp: boolean): unknown {
+  const { data } = config
+  if (typeof data?.getReader === 'function' || isSpecFormData(data)) return data
+  return !viaHttp && isReadableLike(data) ? data : undefined
 }
 
 /** The data as text for a `PendingRequest`: plain objects and arrays as the JSON axios sends. */

@@ -9,6 +9,10 @@ import { afterAll, afterEach, beforeAll } from 'vitest'
 
 export const CHALLENGE = `Bearer error="insufficient_claims", claims="${encodeClaims('{"access_token":{"nbf":{"essential":true}}}')}"`
 
+/** The claims challenge of the `n`th revocation: `nbf` says when it happened. */
+export const revocation = (n: number) =>
+  `Bearer error="insufficient_claims", claims="${encodeClaims(`{"access_token":{"nbf":{"essential":true,"value":"${n}"}}}`)}"`
+
 /** The protected resource of these tests. */
 export const resources = [{ url: 'https://api.test/v1', scopes: ['api://test/.default'] }]
 
@@ -43,7 +47,14 @@ export function useChallengingApi(
         type: request.headers.get('content-type'),
         body: await request.text(),
       })
-      if ((authorization && revoked.has(authorization)) || options.challenges?.(url.pathname)) {
+      if (authorization && revoked.has(authorization)) {
+        // Each revocation is its own event, as with Entra: its claims name when it happened.
+        return new HttpResponse('challenged', {
+          status: 401,
+          headers: { 'www-authenticate': revocation([...revoked].indexOf(authorization) + 1) },
+        })
+      }
+      if (options.challenges?.(url.pathname)) {
         return new HttpResponse('challenged', {
           status: 401,
           headers: { 'www-authenticate': CHALLENGE },

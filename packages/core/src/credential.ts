@@ -12,6 +12,10 @@ import type { TokenProvider } from './provider'
  * no dependency on `@azure/identity`.
  */
 export interface TokenCredentialLike {
+  /**
+   * Returns an access token for `scopes` (`TokenCredential.getToken` of `@azure/identity`), asking
+   * for `claims` when given; `null` when none can be had.
+   */
   getToken(
     scopes: string | string[],
     options?: { claims?: string; enableCae?: boolean; abortSignal?: AbortSignal },

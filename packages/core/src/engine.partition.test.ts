@@ -1,19 +1,13 @@
 // @vitest-environment node
 import { AsyncLocalStorage } from 'node:async_hooks'
 import { describe, expect, it } from 'vitest'
-import { encodeClaims } from './claims'
+import { challenge, ok, scripted } from './__fixtures__/transport'
 import { createCaeEngine } from './engine'
 import type { CaeEvent } from './events'
 import { createCaeFetch } from './fetch'
 import type { AccessToken, TokenProvider, TokenRequest } from './provider'
 
 const CLAIMS = '{"access_token":{"nbf":{"essential":true,"value":"1"}}}'
-const challenged = {
-  status: 401,
-  headers: {
-    'www-authenticate': `Bearer error="insufficient_claims", claims="${encodeClaims(CLAIMS)}"`,
-  },
-}
 const resources = [{ url: 'https://api.test', scopes: ['s'] }]
 
 /**
@@ -38,8 +32,13 @@ function middleTier(options: { hold?: boolean } = {}) {
     partitionKey: () => caller.getStore() as string,
   })
   const as = <T>(user: string, run: () => T): T => caller.run(user, run)
+  /** Sends one request as `user` and returns the Authorization it was sent with. */
   const authorize = (user: string) =>
-    as(user, () => Promise.resolve(engine.begin({ url: 'https://api.test/me' })?.authorize()))
+    as(user, async () => {
+      const { transport, sent } = scripted(ok)
+      await engine.execute({ url: 'https://api.test/me' }, transport)
+      return sent[0]
+    })
   return { engine, calls, held, as, authorize }
 }
 
@@ -83,11 +82,9 @@ describe('partitionKey', () => {
     const { calls, as, authorize, engine } = middleTier()
     const answer = (user: string) =>
       as(user, async () => {
-        const exchange = engine.begin({ url: 'https://api.test/me' })
-        await exchange?.authorize()
-        const challenge = exchange?.detect(challenged)
-        if (challenge === undefined) throw new Error('no challenge detected')
-        return exchange?.answer(challenge, { response: challenged })
+        const { transport, sent } = scripted((_, attempt) => (attempt.replay ? ok() : challenge()))
+        await engine.execute({ url: 'https://api.test/me' }, transport)
+        return sent[1]
       })
     expect(await authorize('bob')).toBe('Bearer bob-1')
     expect(await answer('alice')).toBe('Bearer alice-2')
@@ -119,9 +116,9 @@ describe('partitionKey', () => {
         partitionKey,
         onEvent: (event) => events.push(event),
       })
-      const error = await Promise.resolve(
-        engine.begin({ url: 'https://api.test/me' })?.authorize(),
-      ).catch((e: unknown) => e)
+      const error = await engine
+        .execute({ url: 'https://api.test/me' }, scripted(ok).transport)
+        .catch((e: unknown) => e)
       expect(error).toMatchObject({ code: 'ERR_CAE_INVALID_OPTIONS' })
       expect(called).toBe(0)
     }

@@ -1,166 +1,535 @@
 /**
- * The engine shared by every adapter: which requests are protected and with which scopes, the
- * token cache, single-flight acquisition, the replay-once policy, events and typed errors.
- * Adapters (`createCaeFetch`, `@cae-kit/axios`) only translate their client's requests to it.
+ * The engine: the whole lifecycle of a protected request, in one place.
+ *
+ *     authorize → send → detect → answer once → replay → detect again → report
+ *
+ * `createCaeEngine()` validates the options and holds what every request of a client shares (the
+ * token cache, the single-flight group, the prompt gates). `engine.execute(request, transport)`
+ * runs one request: an {@link Exchange} object per protected request, whose methods below are
+ * the sequence in order. Adapters (`createCaeFetch`, `@cae-kit/axios`, SDK middleware) supply a
+ * {@link CaeTransport} (send once, read a result) and decide nothing.
+ *
+ * Invariants: a request is replayed at most once, and its replay is never answered; a challenge
+ * the token the request carried had already answered is not answered again (no loop across
+ * requests, whatever retries a client adds); one provider call is shared by every request waiting
+ * for the same partition, scopes and challenge; a failure is never cached; tokens go only to the
+ * most specific resource of a URL.
  *
  * @module
  */
 
-import type { ResponseLike } from './claims'
-import { createExchangeClass } from './internal/exchange'
-import { prepareReplayableBody, type ReplayableBody } from './internal/replayable-body'
-import { findResource } from './internal/resources'
-import { type CaeOptions, resolveOptions } from './options'
+import { getClaimsChallenge, type ResponseLike } from './claims'
+import {
+  BodyNotReplayableError,
+  CaeOptionsError,
+  isCaeError,
+  TokenAcquisitionError,
+} from './errors'
+import type { CaeEvent } from './events'
+import { type Acquirer, acquire, type Describe } from './internal/acquire'
+import { describeRequest } from './internal/pending-request'
+import { prepareReplayableBody } from './internal/replayable-body'
+import { findResource, parseRequestUrl, type ResolvedResource } from './internal/resources'
+import { createSingleFlight } from './internal/single-flight'
+import { type CachedToken, createTokenCache } from './internal/token-cache'
+import { type CaeOptions, type ResolvedOptions, resolveOptions } from './options'
 import type { StepUpRequest } from './provider'
+import { getStepUpChallenge } from './step-up'
+import type {
+  CaeEngine,
+  CaeRequest,
+  CaeTransport,
+  KeptBody,
+  SendAttempt,
+  UnsatisfiedReplay,
+} from './types'
 
 /** A challenge the engine answers: a CAE claims challenge or an RFC 9470 step-up challenge. */
-export interface DetectedChallenge {
-  /** `claims` (Entra CAE, `getClaimsChallenge`) or `step-up` (RFC 9470, `getStepUpChallenge`). */
-  kind: 'claims' | 'step-up'
-  /** The challenge's `error`. */
+interface DetectedChallenge {
   error: string
-  /** Decoded claims (JSON text), for `kind: 'claims'`. */
+  /** Decoded claims (JSON text), for a claims challenge. */
   claims?: string | undefined
-  /** Step-up requirements, for `kind: 'step-up'`. */
+  /** Step-up requirements, for a step-up challenge. */
   stepUp?: StepUpRequest | undefined
   /** What the challenge asks for; equal keys share one token request. */
   key: string
 }
 
+/** What every request of one engine shares. */
+interface EngineState extends Acquirer, ResolvedOptions {}
+
+/** What each kind of event adds to the fields every event of a request carries. */
+type EventFields = CaeEvent extends infer E
+  ? E extends CaeEvent
+    ? Omit<E, 'url' | 'method' | 'scopes' | 'claims' | 'stepUp' | 'at' | 'durationMs'>
+    : never
+  : never
+
+const clock = (): number => globalThis.performance?.now() ?? Date.now()
+
 /**
- * What an adapter knows about a waiting request: its headers and body as they will be sent. The
- * engine turns it into a `PendingRequest` (without `Authorization`; text bodies only) when a
- * provider that must leave the page asks for `pendingRequests()`. Called lazily, only then.
+ * How long a challenge the held token answered is not answered again for requests that carried
+ * that token. Long enough for any client's own retry of a 401 (Kiota retries at once); short
+ * enough that a client recovers on its own once the cause is gone (a user signed in again
+ * elsewhere, a policy fixed) instead of waiting for the token to expire.
  */
-export type DescribeRequest = () => {
-  headers: Iterable<[string, string]>
-  body?: unknown
-  /** The full URL when the adapter knows better than the matched URL (query parameters). */
-  url?: string
+export const REANSWER_AFTER_MS = 60_000
+
+/** An empty credential (`''`, `Bearer`, `Bearer `): no opt-out, the engine sets its own. */
+const EMPTY_CREDENTIAL = /^\s*(?:[\w!#$%&'*+.^`|~-]+\s*)?$/
+
+/** URL for logs and messages: origin and path, never the query (which may carry secrets). */
+function safeUrl(url: string): string {
+  const parsed = parseRequestUrl(url)
+  return parsed ? parsed.origin + parsed.pathname : ''
 }
 
-/** What {@link CaeExchange.answer} needs besides the challenge. */
-export interface AnswerOptions {
-  /** The challenged response; attached (non-enumerable) to any error. */
-  response: unknown
-  /** The challenged request (adapter-specific); attached (non-enumerable) to any error. */
-  request?: unknown
-  /**
-   * `false` when the body could not be kept: the challenge is still answered (so the next request
-   * carries a good token), then the call rejects with `BodyNotReplayableError`.
-   * @default true
-   */
-  replayable?: boolean
-  /** Describes this request for `TokenRequest.pendingRequests`. */
-  describe?: DescribeRequest | undefined
-}
-
-/** One protected request going through the engine. Create it with {@link CaeEngine.begin}. */
-export interface CaeExchange {
-  /** Scopes of the resource this request belongs to. */
-  readonly scopes: readonly string[]
-  /**
-   * The `Authorization` value for the first send: the cached token, or one acquired now
-   * (single-flighted per partition and scopes). Synchronous when a fresh token is cached.
-   * Rejects with `TokenAcquisitionError` (`ERR_CAE_TOKEN_ACQUISITION_FAILED`), the provider's own
-   * `CaeError` unchanged, `CaeOptionsError` (`ERR_CAE_INVALID_OPTIONS`) when `partitionKey` threw
-   * or returned no string, or the signal's reason when aborted.
-   */
-  authorize(describe?: DescribeRequest): string | Promise<string>
-  /**
-   * The challenge to answer in `response`, or `undefined` (pass the response through). Never
-   * throws. `finalUrl` is the URL the response came from after redirects: a challenge from outside
-   * the resource is never answered.
-   */
-  detect(response: ResponseLike, finalUrl?: string): DetectedChallenge | undefined
-  /**
-   * Answers a challenge and returns the `Authorization` value for the one replay. Concurrent
-   * challenges with the same partition, scopes and claims share one provider call; a request that was sent
-   * with an older token than the one now held for the same challenge gets the current token
-   * without a provider call, while that token is fresh (not due for refresh). Call it at most once per request: the replay is never answered again.
-   * Rejects like {@link CaeExchange.authorize}, or with `BodyNotReplayableError`
-   * (`ERR_CAE_BODY_NOT_REPLAYABLE`) when `replayable` is `false`.
-   */
-  answer(challenge: DetectedChallenge, options: AnswerOptions): Promise<string>
-  /** Tells whether `url` (e.g. a redirect target) lies inside this request's resource. */
-  covers(url: string): boolean
-  /**
-   * `true` when a same-origin URL can lie outside this request's resource (it has a path prefix,
-   * or another resource shares its origin). fetch drops `Authorization` only on cross-origin
-   * redirects: an adapter must then check each redirect hop with {@link CaeExchange.covers}.
-   */
-  readonly guardsRedirects: boolean
-  /** Reports that the replay was challenged again (emits `challenge-unsatisfied`). */
-  unsatisfied(challenge: DetectedChallenge, response: { status: number }): void
-}
-
-/** The engine behind `createCaeFetch` and `attachCae`; for authors of other adapters. */
-export interface CaeEngine {
-  /**
-   * Starts an exchange for a request, or returns `undefined` when its URL lies in no configured
-   * resource: such a request must be passed through untouched (no token, no challenge handling).
-   * This check runs before any token is looked up. A protected request's `partitionKey` (if set)
-   * is called here, once, in the caller's context.
-   */
-  begin(request: {
-    url: string | URL
-    method?: string | undefined
-    signal?: AbortSignal | null | undefined
-  }): CaeExchange | undefined
-  /**
-   * Prepares a protected request's body for a first send and a possible replay, with the engine's
-   * `maxReplayBodyBytes`. Call it before the first send, and only for protected requests: a stream
-   * is read into memory up to the limit (then sent as bytes), a larger one is passed on as a stream
-   * marked not replayable. What fetch snapshots when called is snapshot synchronously, within
-   * this call: a buffer or view is copied, `URLSearchParams` become their text (with
-   * `defaultContentType`), a `FormData` over the limit is copied. Strings and `Blob`s come back as
-   * they are.
-   *
-   * @param body - The request body.
-   * @param signal - The request's signal: when it is aborted already, or aborts while a stream is
-   *   read, the stream is cancelled and the promise rejects with `signal.reason`.
-   * @returns The body to send (twice, when `replayable`). Rejects with `signal.reason` on abort, or
-   *   a `TypeError` when a stream yields something that is neither bytes nor text.
-   */
-  prepareBody(body: unknown, signal?: AbortSignal | null): Promise<ReplayableBody>
-  /** The validated `maxReplayBodyBytes` (default 1 MiB). */
-  readonly maxReplayBodyBytes: number
+/** The challenge to answer in a 401: a CAE claims challenge first, else an RFC 9470 step-up. */
+function detectChallenge(response: ResponseLike, strict: boolean): DetectedChallenge | undefined {
+  const found = getClaimsChallenge(response, { strict })
+  if (found) return { error: found.error, claims: found.claims, key: `c${found.claims}` }
+  const stepUp = getStepUpChallenge(response)
+  if (!stepUp) return undefined
+  // What remains once the rest is taken out is the step-up request: acrValues and maxAge, each
+  // only when present, in a fixed order, so equal requirements give equal keys.
+  const { error, errorDescription: _, challenge: __, ...request } = stepUp
+  return { error, stepUp: request, key: `s${JSON.stringify(request)}` }
 }
 
 /**
- * Creates the engine: validates the options once and holds the token cache and the single-flight
- * group that every request of this engine shares.
+ * Logs an event and hands it to `onEvent`. The log line says what happened where, never a token
+ * or a query string; a listener that throws never changes what the request resolves to.
+ */
+function emit(engine: EngineState, event: CaeEvent, where: string): void {
+  const { logger, onEvent } = engine
+  const { type } = event
+  const level =
+    type === 'error'
+      ? 'error'
+      : type === 'challenge-unsatisfied'
+        ? 'warn'
+        : type === 'opt-out'
+          ? 'info'
+          : 'debug'
+  logger?.[level]?.(`cae: ${type === 'error' ? event.error.code : type} on ${where}`)
+  try {
+    onEvent?.(event)
+  } catch (error) {
+    logger?.warn?.(`cae: onEvent listener threw: ${error}`)
+  }
+}
+
+/** What an unprotected or opted-out send gets: no replay, no body kept, no resource. */
+function passThrough(signal: AbortSignal | undefined): SendAttempt {
+  return { replay: false, signal, body: undefined, covers: () => false, guardsRedirects: false }
+}
+
+/**
+ * One protected request going through the lifecycle. It is also the {@link SendAttempt} each
+ * `send` gets (one object per request is what keeps the hot path to one allocation). The token a
+ * request was sent with is a `#private` field: it never shows in `JSON.stringify` or `inspect`.
+ */
+class Exchange<R> implements SendAttempt {
+  replay = false
+  body: KeptBody | undefined
+  readonly signal: AbortSignal | undefined
+  readonly #engine: EngineState
+  readonly #transport: CaeTransport<R>
+  readonly #resource: ResolvedResource
+  readonly #url: string
+  readonly #method: string
+  readonly #timeoutMs: number
+  /** Cache key: the scopes, within the request's partition when `partitionKey` is set. */
+  readonly #key: string
+  readonly #partition: string | undefined
+  /** Why the partition is unknown: the request rejects with it before any token is sent. */
+  readonly #failure: CaeOptionsError | undefined
+  /** When the request started; read only when someone listens to events. */
+  readonly #startedAt: number
+  /** The token this request was last sent with: the loop and stale-token checks compare it. */
+  #sent: CachedToken | undefined
+  #replayable = true
+  /** What `transport.timedOut` returned: rejected with as it is. */
+  #timedOut: unknown
+
+  constructor(
+    engine: EngineState,
+    resource: ResolvedResource,
+    request: CaeRequest,
+    transport: CaeTransport<R>,
+  ) {
+    const { url, method, signal, timeoutMs } = request
+    this.#engine = engine
+    this.#transport = transport
+    this.#resource = resource
+    this.#url = typeof url === 'string' ? url : url.href
+    this.#method = method === undefined ? 'GET' : method.toUpperCase()
+    this.signal = signal ?? undefined
+    this.#timeoutMs = timeoutMs !== undefined && timeoutMs > 0 ? timeoutMs : 0
+    this.#startedAt = engine.onEvent ? clock() : 0
+    let key = resource.scopesKey
+    const { partitionKey } = engine
+    if (partitionKey) {
+      try {
+        const partition = partitionKey({ url: this.#url, method: this.#method })
+        if (typeof partition !== 'string') throw partition
+        this.#partition = partition
+        // Length-prefixed, so no partition and scopes pair can spell another pair's key.
+        key = `${partition.length}:${partition}\n${key}`
+      } catch (cause) {
+        this.#failure = new CaeOptionsError('"partitionKey" must return a string', { cause })
+      }
+    }
+    this.#key = key
+  }
+
+  get guardsRedirects(): boolean {
+    return this.#resource.narrowerThanOrigin
+  }
+
+  /** Inside the resource, and no more specific resource claims the URL. */
+  covers(url: string): boolean {
+    const parsed = parseRequestUrl(url)
+    return !!parsed && findResource(this.#engine.resources, parsed) === this.#resource
+  }
+
+  /** Keeps the body (when there is one), then authorizes. */
+  run(): Promise<R> {
+    if (this.#failure) return Promise.reject(this.#fail(this.#failure, undefined, undefined))
+    const transport = this.#transport
+    let keeping = transport.keepBody?.(this.signal)
+    if (keeping === undefined && transport.body != null) {
+      keeping = prepareReplayableBody(
+        transport.body,
+        this.#engine.maxReplayBodyBytes,
+        this.signal,
+      ).then((kept) => {
+        this.body = kept
+        return kept.replayable
+      })
+    }
+    // Bodiless requests (GET) skip this: no promise on the hot path.
+    if (keeping === undefined) return this.#authorize()
+    return keeping.then(
+      (replayable) => {
+        this.#replayable = replayable
+        return this.#authorize()
+      },
+      (error: unknown) => {
+        throw this.#aborted(error)
+      },
+    )
+  }
+
+  /** 1. Authorize: the cached token synchronously, or one acquired now. */
+  #authorize(): Promise<R> {
+    const { cache } = this.#engine
+    const cached = cache.fresh(this.#key, Date.now())
+    if (cached) return this.#send(cached)
+    const held = cache.current(this.#key)
+    return this.#acquire(undefined, held ? 'expired' : 'initial', held).then(
+      (entry) => this.#send(entry),
+      (error: unknown) => {
+        throw this.#fail(error, undefined, undefined)
+      },
+    )
+  }
+
+  /** 2. Send once, then look at the result. */
+  #send(token: CachedToken): Promise<R> {
+    this.#sent = token
+    const transport = this.#transport
+    const sent = transport.send(token.authorization, this)
+    return transport.resultOf
+      ? sent.then(
+          (result) => this.#detectFirst(result, undefined),
+          (error: unknown) => this.#detectRejected(error),
+        )
+      : sent.then((result) => this.#detectFirst(result, undefined))
+  }
+
+  /** A send that rejected: its result, when it carries one (axios' 401), is looked at too. */
+  #detectRejected(error: unknown): R | Promise<R> {
+    const result = this.#transport.resultOf?.(error)
+    if (result === undefined) throw error
+    return this.#detectFirst(result, { reason: error })
+  }
+
+  /** 3. Detect: a result that is no challenge from inside the resource is the answer. */
+  #detectFirst(result: R, rejection: { reason: unknown } | undefined): R | Promise<R> {
+    const challenge = this.#detect(result)
+    if (challenge === undefined) {
+      if (rejection) throw rejection.reason
+      return result
+    }
+    return this.#answer(result, challenge, rejection)
+  }
+
+  #detect(result: R): DetectedChallenge | undefined {
+    const transport = this.#transport
+    const status = transport.status(result)
+    if (status !== 401) return undefined
+    const finalUrl = transport.finalUrl?.(result)
+    if (finalUrl !== undefined && finalUrl !== this.#url && !this.covers(finalUrl)) {
+      this.#engine.logger?.debug?.(
+        `cae: challenge from outside the resource ignored: ${safeUrl(finalUrl)}`,
+      )
+      return undefined
+    }
+    return detectChallenge({ status, headers: transport.headers(result) }, this.#engine.strict)
+  }
+
+  /** 4. Answer once, 5. replay, 6. detect again. */
+  async #answer(
+    result: R,
+    challenge: DetectedChallenge,
+    rejection: { reason: unknown } | undefined,
+  ): Promise<R> {
+    const { cache, flights } = this.#engine
+    const transport = this.#transport
+    const challengedAt = clock()
+    this.#report(challenge, challengedAt - this.#startedAt, {
+      type: 'challenge',
+      status: 401,
+      error: challenge.error,
+    })
+    const sent = this.#sent
+    const held = cache.current(this.#key)
+    // The token this request carried already answered this very challenge, moments ago: asking
+    // again would loop (a client that retries a 401 itself, like Kiota). Reported, not answered.
+    if (
+      held !== undefined &&
+      sent !== undefined &&
+      held.challengeKey === challenge.key &&
+      held.authorization === sent.authorization &&
+      Date.now() - held.storedAt < REANSWER_AFTER_MS
+    ) {
+      return this.#unsatisfied(challenge, result, rejection)
+    }
+    // The challenged result is not returned: free its connection while the token comes.
+    transport.discard?.(result)
+    // Sent with an older token while the one held already answers this challenge, and is still
+    // fresh: replay with it, without asking the provider again. A held token past its refresh
+    // time is never reused (the challenge may come back long after).
+    const fresh = cache.fresh(this.#key, Date.now())
+    const reused =
+      fresh !== undefined &&
+      !flights.has(`${this.#key}\n${challenge.key}`) &&
+      fresh.challengeKey === challenge.key
+    let token: CachedToken
+    try {
+      token = reused ? fresh : await this.#acquire(challenge, 'challenge', sent)
+    } catch (error) {
+      throw this.#fail(error, challenge, result)
+    }
+    // Answered first, so the next request carries a good token; only then rejected.
+    if (!this.#replayable) {
+      const cause = new BodyNotReplayableError(
+        `request body cannot be replayed: ${this.#where()}`,
+        {
+          claims: challenge.claims,
+          scopes: this.#resource.scopes,
+          response: result,
+          request: transport.request,
+        },
+      )
+      throw this.#fail(cause, challenge, result)
+    }
+    this.#report(challenge, clock() - challengedAt, { type: 'replay', reused })
+    this.#sent = token
+    this.replay = true
+    let second: R
+    let secondRejection: { reason: unknown } | undefined
+    try {
+      second = await transport.send(token.authorization, this)
+    } catch (error) {
+      const carried = transport.resultOf?.(error)
+      if (carried === undefined) throw error
+      second = carried
+      secondRejection = { reason: error }
+    }
+    const again = this.#detect(second)
+    if (again !== undefined) return this.#unsatisfied(again, second, secondRejection)
+    if (secondRejection) throw secondRejection.reason
+    return second
+  }
+
+  /** 7. Report: a challenge that stays (never a loop); the transport says what it becomes. */
+  #unsatisfied(
+    challenge: DetectedChallenge,
+    result: R,
+    rejection: { reason: unknown } | undefined,
+  ): R | Promise<R> {
+    const transport = this.#transport
+    this.#report(challenge, clock() - this.#startedAt, {
+      type: 'challenge-unsatisfied',
+      status: transport.status(result),
+    })
+    const report: UnsatisfiedReplay<R> = {
+      code: 'ERR_CAE_CHALLENGE_AFTER_REPLAY',
+      claims: challenge.claims,
+      stepUp: challenge.stepUp,
+      scopes: this.#resource.scopes,
+      result,
+      rejection,
+    }
+    if (transport.unsatisfied) return transport.unsatisfied(report)
+    if (rejection) throw rejection.reason
+    return result
+  }
+
+  /** A token for this request: single-flighted, bounded, validated (see `internal/acquire`). */
+  #acquire(
+    challenge: DetectedChallenge | undefined,
+    reason: 'initial' | 'expired' | 'challenge',
+    rejected: CachedToken | undefined,
+  ): Promise<CachedToken> {
+    const key = this.#key
+    const challengeKey = challenge?.key ?? ''
+    const transport = this.#transport
+    const context: Describe | undefined =
+      transport.describe &&
+      (() => {
+        const { headers, body, url } = transport.describe?.(this.body) ?? { headers: [] }
+        return describeRequest(this.#method, url ?? this.#url, headers, body)
+      })
+    return acquire(
+      this.#engine,
+      {
+        key,
+        flightKey: `${key}\n${challengeKey}`,
+        challengeKey,
+        partition: this.#partition,
+        scopes: this.#resource.scopes,
+        claims: challenge?.claims,
+        stepUp: challenge?.stepUp,
+        reason,
+        rejected,
+        acquired: (entry, durationMs) =>
+          this.#report(challenge, durationMs, {
+            type: 'token',
+            reason,
+            expiresOn: entry.expiresOn,
+          }),
+      },
+      {
+        signal: this.signal,
+        context,
+        timeoutMs: this.#timeoutMs,
+        timedOut: (expired) => {
+          if (!transport.timedOut) return expired
+          this.#timedOut = transport.timedOut()
+          return this.#timedOut
+        },
+      },
+    )
+  }
+
+  /** An abort is the caller's decision: its reason (as the transport words it), nothing reported. */
+  #aborted(error: unknown): unknown {
+    const { signal } = this
+    if (signal?.aborted && error === signal.reason) {
+      return this.#transport.aborted ? this.#transport.aborted(error) : error
+    }
+    return error
+  }
+
+  /** Turns a failure into what the request rejects with, and reports it. */
+  #fail(error: unknown, challenge: DetectedChallenge | undefined, result: R | undefined): unknown {
+    const aborted = this.#aborted(error)
+    if (aborted !== error || (this.signal?.aborted && error === this.signal.reason)) return aborted
+    if (this.#timedOut !== undefined && error === this.#timedOut) return error
+    const failure = isCaeError(error)
+      ? error
+      : new TokenAcquisitionError(`token acquisition failed: ${this.#where()}`, {
+          cause: error,
+          claims: challenge?.claims,
+          scopes: this.#resource.scopes,
+          response: result,
+          request: this.#transport.request,
+        })
+    this.#report(challenge, clock() - this.#startedAt, { type: 'error', error: failure })
+    return failure
+  }
+
+  /** Method and URL for logs and messages, without the query. */
+  #where(): string {
+    return `${this.#method} ${safeUrl(this.#url)}`
+  }
+
+  #report(challenge: DetectedChallenge | undefined, durationMs: number, fields: EventFields) {
+    const event = {
+      url: this.#url,
+      method: this.#method,
+      scopes: this.#resource.scopes,
+      claims: challenge?.claims,
+      stepUp: challenge?.stepUp,
+      at: Date.now(),
+      durationMs,
+      ...fields,
+    } as CaeEvent
+    emit(this.#engine, event, this.#where())
+  }
+}
+
+/**
+ * Creates the engine: validates the options once and holds the token cache, the single-flight
+ * group and the prompt gates that every request of this engine shares.
+ *
+ * What changed at 0.x: `begin()` and the seven-step `CaeExchange` protocol are gone; an adapter
+ * now calls `execute(request, transport)` once per request and supplies a {@link CaeTransport}.
  *
  * @param options - See {@link CaeOptions}.
- * @returns The engine; call `begin()` per request.
+ * @returns The engine; call `execute()` per request.
  * @throws CaeOptionsError (`ERR_CAE_INVALID_OPTIONS`) for a missing provider, bad resource URLs,
- *   empty scopes or a `partitionKey` that is not a function.
+ *   empty scopes, a `partitionKey` that is not a function, a bad `acquisitionTimeoutMs` or
+ *   `coordinator`.
  * @example
  * ```ts
  * const engine = createCaeEngine({ tokenProvider, resources: [{ url: api, scopes }] })
- * const exchange = engine.begin({ url, method: 'GET' })
- * if (exchange) headers.set('authorization', await exchange.authorize())
+ * const response = await engine.execute({ url, method: 'GET' }, {
+ *   send: (authorization) => fetch(url, { headers: authorization ? { authorization } : {} }),
+ *   status: (response) => response.status,
+ *   headers: (response) => response.headers,
+ * })
  * ```
  * @see https://learn.microsoft.com/entra/identity-platform/app-resilience-continuous-access-evaluation
  */
 export function createCaeEngine(options: CaeOptions): CaeEngine {
   const resolved = resolveOptions(options)
-  const { resources, maxReplayBodyBytes } = resolved
-  const Exchange = createExchangeClass(resolved)
+  const engine: EngineState = {
+    ...resolved,
+    cache: createTokenCache(),
+    flights: createSingleFlight(),
+    gates: new Map(),
+    started: 0,
+  }
+  const { resources } = resolved
   return {
-    maxReplayBodyBytes,
-    prepareBody: (body, signal) => prepareReplayableBody(body, maxReplayBodyBytes, signal),
-    begin({ url, method, signal }) {
-      const resource = findResource(resources, url)
-      return (
-        resource &&
-        new Exchange(
-          resource,
-          typeof url === 'string' ? url : url.href,
-          (method ?? 'GET').toUpperCase(),
-          signal ?? undefined,
-        )
-      )
+    maxReplayBodyBytes: resolved.maxReplayBodyBytes,
+    protects: (url) => findResource(resources, url) !== undefined,
+    execute<R>(request: CaeRequest, transport: CaeTransport<R>): Promise<R> {
+      const resource = findResource(resources, request.url)
+      // Nothing about tokens happens for a URL outside the resources.
+      if (resource === undefined)
+        return transport.send(undefined, passThrough(request.signal ?? undefined))
+      const own = request.authorization
+      if (own != null && !EMPTY_CREDENTIAL.test(own)) {
+        // The caller's own credential wins: that request is left alone, and it is said so.
+        const url = typeof request.url === 'string' ? request.url : request.url.href
+        const method = (request.method ?? 'GET').toUpperCase()
+        const event = {
+          type: 'opt-out',
+          url,
+          method,
+          scopes: resource.scopes,
+          at: Date.now(),
+          durationMs: 0,
+        } as const
+        emit(engine, event, `${method} ${safeUrl(url)} (the request carries its own Authorization)`)
+        return transport.send(undefined, passThrough(request.signal ?? undefined))
+      }
+      return new Exchange(engine, resource, request, transport).run()
     },
   }
 }

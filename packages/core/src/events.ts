@@ -82,6 +82,15 @@ export interface FailureEvent extends CaeEventBase {
   error: CaeError
 }
 
+/**
+ * A protected request carried the caller's own `Authorization` and was sent untouched, without
+ * token or challenge handling (the per-request opt-out). An empty credential (`Bearer ` with
+ * nothing after it) is no opt-out and is not reported. `durationMs` is 0.
+ */
+export interface OptOutEvent extends CaeEventBase {
+  type: 'opt-out'
+}
+
 /** Any engine event; switch on `event.type`. */
 export type CaeEvent =
   | ChallengeEvent
@@ -89,3 +98,4 @@ export type CaeEvent =
   | ReplayEvent
   | ChallengeUnsatisfiedEvent
   | FailureEvent
+  | OptOutEvent

@@ -9,7 +9,7 @@
  * @module
  */
 
-import type { CaeExchange } from './engine'
+import type { SendAttempt } from './types'
 
 /**
  * Runtimes whose fetch returns the real response for `redirect: 'manual'` (read per call: a
@@ -29,27 +29,22 @@ const BODY_HEADERS = ['content-type', 'content-encoding', 'content-language', 'c
 /** Headers fetch drops when a redirect leaves the origin (undici's list). */
 const CROSS_ORIGIN_HEADERS = ['authorization', 'proxy-authorization', 'cookie', 'host']
 
-/** The hop each redirected response answered: a challenge is answered by replaying that hop. */
-const finalHops = new WeakMap<Response, Hop>()
-
 /**
- * The hop to replay when `response` is challenged: its last hop after redirects (a POST that was
- * redirected with a 303 is not sent again: the challenged GET is), with a new `Authorization`.
+ * The hop to replay after a challenge: the hop that was challenged (a POST that was redirected
+ * with a 303 is not sent again: the challenged GET is), with a new `Authorization`.
  */
-export function replayHop(response: Response, first: Hop, authorization: string): Hop {
-  const last = finalHops.get(response)
-  if (!last) return first
-  const headers = new Headers(last.init.headers)
+export function replayHop(challenged: Hop, authorization: string): Hop {
+  const headers = new Headers(challenged.init.headers)
   headers.set('authorization', authorization)
-  return { url: last.url, init: { ...last.init, headers } }
+  return { url: challenged.url, init: { ...challenged.init, headers } }
 }
 
 /**
  * Tells whether cae-kit must follow this request's redirects itself: its resource is narrower
  * than its origin, it asked fetch to follow redirects (the default), and the runtime lets it.
  */
-export function mustGuardRedirects(exchange: CaeExchange, redirect: RequestRedirect | undefined) {
-  return exchange.guardsRedirects && (redirect ?? 'follow') === 'follow' && isServerRuntime()
+export function mustGuardRedirects(attempt: SendAttempt, redirect: RequestRedirect | undefined) {
+  return attempt.guardsRedirects && (redirect ?? 'follow') === 'follow' && isServerRuntime()
 }
 
 /** One hop: where, and with what. */
@@ -63,52 +58,62 @@ export interface Hop {
   request?: Request
 }
 
+/** What a guarded send ends with: the final response, and the hop that sent it. */
+export interface Followed {
+  response: Response
+  /** The hop the final response answered (`first` when there was no redirect). */
+  hop: Hop
+}
+
 /**
  * Sends `first` (whose init says `redirect: 'manual'`) and follows its redirects as fetch does
  * (303, and 301 or 302 after a POST, become a bodiless GET; 307 and 308 resend the body; at most
- * 20 hops), keeping `Authorization` only on hops that `exchange` covers. The final response
+ * 20 hops), keeping `Authorization` only on hops that `attempt` covers. The final response
  * reports `redirected: true` and its own URL, as fetch's does. A response that is no redirect
  * costs one `then`: this is the hot path of path-prefixed resources.
  *
  * @param send - The underlying fetch.
  * @param first - The first send's URL and init (with `Authorization` and `redirect: 'manual'`).
- * @param exchange - The request's exchange.
- * @returns The final response. Rejects with a `TypeError` on a 21st redirect or a `Location`
- *   fetch cannot follow, as fetch does.
+ * @param attempt - The request's send attempt (it says which URLs the token may go to).
+ * @returns The final response and its hop. Rejects with a `TypeError` on a 21st redirect or a
+ *   `Location` fetch cannot follow, as fetch does.
  */
 export function followGuarded(
   send: typeof fetch,
   first: Hop,
-  exchange: CaeExchange,
-): Promise<Response> {
+  attempt: SendAttempt,
+): Promise<Followed> {
   const sent = first.request ? send(first.request) : send(first.url, first.init)
   return sent.then((response) => {
-    if (isRedirect(response.status)) return follow(send, first, exchange, response)
+    if (isRedirect(response.status)) return follow(send, first, attempt, response)
     // A fetch that hides redirects after all (a browser's, in a runtime that looked like a
     // server): a GET or HEAD is sent again the plain way; anything else is returned as it is.
     const method = first.init.method ?? 'GET'
-    return response.type === 'opaqueredirect' && (method === 'GET' || method === 'HEAD')
-      ? send(first.url, { ...first.init, redirect: 'follow' })
-      : response
+    if (response.type === 'opaqueredirect' && (method === 'GET' || method === 'HEAD')) {
+      return send(first.url, { ...first.init, redirect: 'follow' }).then((plain) => ({
+        response: plain,
+        hop: first,
+      }))
+    }
+    return { response, hop: first }
   })
 }
 
 async function follow(
   send: typeof fetch,
   first: Hop,
-  exchange: CaeExchange,
+  attempt: SendAttempt,
   redirect: Response,
-): Promise<Response> {
+): Promise<Followed> {
   let { url, init } = first
   let response = redirect
   for (let hops = 0; ; hops++) {
     const location = response.headers.get('location')
     if (!isRedirect(response.status) || location === null) {
-      if (hops > 0) {
-        Object.defineProperty(response, 'redirected', { value: true })
-        finalHops.set(response, { url, init })
-      }
-      return response
+      if (hops === 0) return { response, hop: first }
+      // As fetch reports a followed response: redirected, from its own URL.
+      Object.defineProperties(response, { redirected: { value: true }, url: { value: url } })
+      return { response, hop: { url, init } }
     }
     // A bad Location fails like fetch, with a TypeError.
     const next = new URL(location, url)
@@ -126,7 +131,7 @@ async function follow(
     if (toGet) for (const name of BODY_HEADERS) headers.delete(name)
     if (next.origin !== new URL(url).origin) {
       for (const name of CROSS_ORIGIN_HEADERS) headers.delete(name)
-    } else if (!exchange.covers(next.href)) headers.delete('authorization')
+    } else if (!attempt.covers(next.href)) headers.delete('authorization')
     url = next.href
     init = toGet ? { ...init, method: 'GET', body: null, headers } : { ...init, headers }
     response = await send(url, init)
@@ -135,4 +140,40 @@ async function follow(
 
 function isRedirect(status: number): boolean {
   return [301, 302, 303, 307, 308].includes(status)
+}
+
+/**
+ * Sends `request` with `send`, keeping its `Authorization` inside the request's resource: where
+ * the resource is narrower than the origin and the runtime hands redirects to the caller (Node,
+ * Deno, Bun), redirects are followed hop by hop and a hop the resource does not cover (a path
+ * outside its prefix, a more specific resource) is sent without the token. Anything else is one
+ * plain `send(request)`. For transports over a fetch they do not call themselves (axios' fetch
+ * adapter hands its `Request` to `env.fetch`).
+ *
+ * @param send - The underlying fetch.
+ * @param request - The request as the client built it (with the engine's `Authorization`).
+ * @param attempt - The send attempt the engine gave the transport.
+ * @param body - The request body again, for a 307/308 hop that resends it (a kept body).
+ * @returns The final response; `redirected` and `url` say where it came from. Rejects like fetch.
+ */
+export function sendWithinResource(
+  send: typeof fetch,
+  request: Request,
+  attempt: SendAttempt,
+  body?: unknown,
+): Promise<Response> {
+  if (!mustGuardRedirects(attempt, request.redirect)) return send(request)
+  const { url, method, signal } = request
+  const init: RequestInit & { duplex?: 'half' } = {
+    method,
+    signal,
+    headers: new Headers(request.headers),
+    redirect: 'manual',
+  }
+  if (body != null) {
+    init.body = body as BodyInit
+    init.duplex = 'half'
+  }
+  const first = { url, init, request: new Request(request, { redirect: 'manual' }) }
+  return followGuarded(send, first, attempt).then((followed) => followed.response)
 }

@@ -5,22 +5,19 @@
  * @module
  */
 
-import {
-  type CaeExchange,
-  createCaeEngine,
-  type DescribeRequest,
-  type DetectedChallenge,
-} from './engine'
+import { createCaeEngine } from './engine'
 import { CaeOptionsError } from './errors'
 import { followGuarded, type Hop, mustGuardRedirects, replayHop } from './fetch-redirects'
-import type { ReplayableBody } from './internal/replayable-body'
 import type { CaeOptions } from './options'
+import type { CaeTransport, KeptBody, RequestDescription, SendAttempt } from './types'
 
 /** Options of {@link createCaeFetch}: {@link CaeOptions} plus the fetch to wrap. */
 export interface CaeFetchOptions extends CaeOptions {
   /**
    * The fetch to wrap.
-   * @default globalThis.fetch, looked up on every call (so msw or a polyfill installed later is used)
+   * @default globalThis.fetch, looked up on every call (so msw or a polyfill installed later is
+   *   used); a cae fetch found there (`globalThis.fetch = createCaeFetch(...)`) is never called
+   *   by itself or another cae fetch: the fetch that was global before it is used instead
    */
   fetch?: typeof fetch
 }
@@ -32,39 +29,73 @@ export interface CaeFetchOptions extends CaeOptions {
  */
 const replays = new WeakSet<Request>()
 
+/**
+ * Every cae fetch, with the fetch it uses when the global fetch turns out to be a cae fetch (the
+ * global fetch when it was created, unwrapped): a cae fetch never calls itself.
+ */
+const caeFetches = new WeakMap<typeof fetch, typeof fetch | undefined>()
+
 function isRequest(input: unknown): input is Request {
   return (
     typeof input === 'object' && input !== null && typeof (input as Request).method === 'string'
   )
 }
 
-function hasAuthorization(headers: HeadersInit): boolean {
-  if (typeof (headers as Headers).has === 'function')
-    return (headers as Headers).has('authorization')
-  if (Array.isArray(headers)) {
-    return headers.some((pair) => String(pair[0]).toLowerCase() === 'authorization')
+/**
+ * A `Request` of this runtime's fetch made from one of another fetch implementation (npm
+ * `undici`, a polyfill), which this runtime's `Request` would read as the string
+ * `[object Request]`. Everything fetch reads from a request is carried over.
+ */
+function nativeRequest(foreign: Request): Request {
+  const init: RequestInit & { duplex?: 'half' } = {
+    method: foreign.method,
+    headers: [...(foreign.headers as unknown as Iterable<[string, string]>)],
+    body: foreign.body,
+    redirect: foreign.redirect,
+    signal: foreign.signal,
+    credentials: foreign.credentials,
+    cache: foreign.cache,
+    integrity: foreign.integrity,
+    keepalive: foreign.keepalive,
+    mode: foreign.mode === 'navigate' ? 'same-origin' : foreign.mode,
+    referrerPolicy: foreign.referrerPolicy,
   }
-  return Object.keys(headers).some((name) => name.toLowerCase() === 'authorization')
+  if (foreign.body != null) init.duplex = 'half'
+  return new Request(foreign.url, init)
+}
+
+/** The caller's own `Authorization`, whatever the shape of the headers; `undefined` for none. */
+function authorizationOf(headers: HeadersInit): string | undefined {
+  if (typeof (headers as Headers).get === 'function') {
+    return (headers as Headers).get('authorization') ?? undefined
+  }
+  const pairs = Array.isArray(headers) ? headers : Object.entries(headers)
+  for (const [name, value] of pairs) {
+    if (String(name).toLowerCase() === 'authorization') return String(value)
+  }
+  return undefined
+}
+
+function isPlainRecord(headers: HeadersInit): headers is Record<string, string> {
+  const prototype = Object.getPrototypeOf(headers)
+  return prototype === Object.prototype || prototype === null
 }
 
 /**
  * The caller's headers plus Authorization (and the Content-Type of a serialised form). The hot
- * path (no headers, or a plain record, which cannot hold an Authorization of its own here) stays
- * a plain object: cheaper for fetch than a `Headers` instance.
+ * path (no headers, or a plain record without an Authorization of its own) stays a plain object:
+ * cheaper for fetch than a `Headers` instance.
  */
 function withAuthorization(
   headers: HeadersInit | undefined,
   authorization: string,
-  prepared: ReplayableBody | undefined,
+  kept: KeptBody | undefined,
+  plain: boolean,
 ): HeadersInit {
-  const contentType = prepared?.contentType
-  const fallback = prepared?.defaultContentType
-  if (
-    contentType === undefined &&
-    fallback === undefined &&
-    (headers === undefined || isPlainRecord(headers))
-  ) {
-    return { ...headers, authorization }
+  const contentType = kept?.contentType
+  const fallback = kept?.defaultContentType
+  if (plain && contentType === undefined && fallback === undefined) {
+    return { ...(headers as Record<string, string> | undefined), authorization }
   }
   const result = new Headers(headers)
   result.set('authorization', authorization)
@@ -76,140 +107,138 @@ function withAuthorization(
   return result
 }
 
-function isPlainRecord(headers: HeadersInit): headers is Record<string, string> {
-  const prototype = Object.getPrototypeOf(headers)
-  return prototype === Object.prototype || prototype === null
-}
-
-/** One protected request: what both sends need. */
-interface Flow {
-  send: typeof fetch
-  exchange: CaeExchange
-  input: string | URL | Request
-  request: Request | undefined
-  init: RequestInit | undefined
-  headers: HeadersInit | undefined
-  method: string
-  /** The kept body, when the request has one (see `prepareBody`). */
-  prepared: ReplayableBody | undefined
-  /** Overrides for both sends: the kept body, and duplex for a stream over the limit. */
-  bodyInit: RequestInit
-}
-
 /**
- * The request as it is sent, for `pendingRequests`: a kept body with the Content-Type it is sent
- * with (a serialised form's boundary; the form type of what were `URLSearchParams`).
+ * One fetch call as a {@link CaeTransport}: sends with the engine's `Authorization`, following
+ * redirects itself where the resource is narrower than the origin (see `fetch-redirects.ts`).
  */
-function describe(flow: Flow): DescribeRequest {
-  return () => {
-    const { prepared } = flow
-    const headers = new Headers(flow.headers)
-    if (prepared?.contentType) headers.set('content-type', prepared.contentType)
-    else if (prepared?.defaultContentType && !headers.has('content-type')) {
-      headers.set('content-type', prepared.defaultContentType)
+class FetchTransport implements CaeTransport<Response> {
+  readonly body: unknown
+  readonly #send: typeof fetch
+  readonly #input: string | URL | Request
+  readonly #request: Request | undefined
+  readonly #init: RequestInit | undefined
+  readonly #headers: HeadersInit | undefined
+  /** No headers, or a plain record without Authorization: a spread is enough. */
+  readonly #plain: boolean
+  /** The hop the last guarded send ended at: a challenge there is answered by replaying it. */
+  #challengedHop: Hop | undefined
+
+  constructor(
+    send: typeof fetch,
+    input: string | URL | Request,
+    request: Request | undefined,
+    init: RequestInit | undefined,
+    headers: HeadersInit | undefined,
+    ownAuthorization: boolean,
+  ) {
+    this.#send = send
+    this.#input = input
+    this.#request = request
+    this.#init = init
+    this.#headers = headers
+    this.#plain = headers === undefined || (!ownAuthorization && isPlainRecord(headers))
+    this.body = request !== undefined ? request.body : init?.body
+  }
+
+  get request(): unknown {
+    return this.#request ?? { method: this.#init?.method ?? 'GET', url: String(this.#input) }
+  }
+
+  send(authorization: string | undefined, attempt: SendAttempt): Promise<Response> {
+    const send = this.#send
+    const request = this.#request
+    if (authorization === undefined) {
+      return request !== undefined ? send(request) : send(this.#input, this.#init)
     }
-    return { headers, body: prepared?.body }
-  }
-}
-
-function withBody(flow: Flow, prepared: ReplayableBody): Flow {
-  const bodyInit: RequestInit = { body: prepared.body as BodyInit }
-  if (prepared.streaming) (bodyInit as { duplex?: 'half' }).duplex = 'half'
-  return { ...flow, prepared, bodyInit }
-}
-
-/**
- * After a redirect, only a response from inside the resource is answered (fetch itself drops
- * Authorization on cross-origin redirects).
- */
-function detect(exchange: CaeExchange, response: Response): DetectedChallenge | undefined {
-  return exchange.detect(response, response.redirected ? response.url : undefined)
-}
-
-function authorizeAndSend(flow: Flow): Promise<Response> {
-  const authorization = flow.exchange.authorize(describe(flow))
-  // A cached token is returned synchronously: no extra promise on the hot path.
-  return typeof authorization === 'string'
-    ? sendFirst(flow, authorization)
-    : authorization.then((value) => sendFirst(flow, value))
-}
-
-/** Whether this request's redirects are followed by cae-kit (see `fetch-redirects.ts`). */
-function guarded(flow: Flow): boolean {
-  // Origin-wide resources (the common case) stop at the first read: this is the hot path.
-  return (
-    flow.exchange.guardsRedirects &&
-    mustGuardRedirects(flow.exchange, flow.request?.redirect ?? flow.init?.redirect)
-  )
-}
-
-/** The request as a URL and init, for sends that follow redirects hop by hop. */
-function hopOf(flow: Flow, headers: HeadersInit): Hop {
-  const { request } = flow
-  const redirect = 'manual'
-  if (request === undefined) {
-    return { url: String(flow.input), init: { ...flow.init, ...flow.bodyInit, headers, redirect } }
-  }
-  const { method, signal, url } = request
-  return {
-    url,
-    init: { method, signal, ...flow.bodyInit, headers, redirect },
-    request: new Request(request, { ...flow.bodyInit, headers, redirect }),
-  }
-}
-
-function sendFirst(flow: Flow, authorization: string): Promise<Response> {
-  const { send, request, bodyInit } = flow
-  const headers = withAuthorization(flow.headers, authorization, flow.prepared)
-  const sent = guarded(flow)
-    ? followGuarded(send, hopOf(flow, headers), flow.exchange)
-    : request !== undefined
+    const kept = attempt.body
+    const headers = withAuthorization(this.#headers, authorization, kept, this.#plain)
+    const bodyInit: RequestInit & { duplex?: 'half' } = {}
+    if (kept !== undefined) {
+      bodyInit.body = kept.body as BodyInit
+      if (kept.streaming) bodyInit.duplex = 'half'
+    }
+    // Origin-wide resources (the common case) stop at the first read: this is the hot path.
+    if (
+      attempt.guardsRedirects &&
+      mustGuardRedirects(attempt, request?.redirect ?? this.#init?.redirect)
+    ) {
+      const first = this.#hop(headers, bodyInit)
+      const challenged = attempt.replay ? this.#challengedHop : undefined
+      const hop = challenged === undefined ? first : replayHop(challenged, authorization)
+      return followGuarded(send, hop, attempt).then((followed) => {
+        // Only a hop reached by a redirect is kept: a challenge there is replayed there.
+        this.#challengedHop = followed.hop === hop ? undefined : followed.hop
+        // Replayed at the hop that was challenged: to the caller, the call was still redirected.
+        if (challenged !== undefined) {
+          Object.defineProperties(followed.response, {
+            redirected: { value: true },
+            url: { value: challenged.url },
+          })
+        }
+        return followed.response
+      })
+    }
+    if (attempt.replay) {
+      const replay =
+        request !== undefined
+          ? new Request(request, { ...bodyInit, headers })
+          : new Request(this.#input, { ...this.#init, ...bodyInit, headers })
+      replays.add(replay)
+      return send(replay)
+    }
+    return request !== undefined
       ? send(new Request(request, { ...bodyInit, headers }))
-      : send(flow.input, { ...flow.init, ...bodyInit, headers })
-  return sent.then((response) => {
-    if (response.status !== 401) return response
-    const challenge = detect(flow.exchange, response)
-    return challenge === undefined ? response : answerAndReplay(flow, response, challenge)
-  })
-}
+      : send(this.#input, { ...this.#init, ...bodyInit, headers })
+  }
 
-async function answerAndReplay(
-  flow: Flow,
-  response: Response,
-  challenge: DetectedChallenge,
-): Promise<Response> {
-  const { exchange, request, prepared } = flow
-  const next = await exchange.answer(challenge, {
-    response,
-    request: request ?? { method: flow.method, url: String(flow.input) },
-    replayable: prepared?.replayable ?? true,
-    describe: describe(flow),
-  })
-  // The challenged response is not returned: free its connection.
-  response.body?.cancel().catch(() => {})
-  const init = {
-    ...flow.bodyInit,
-    headers: withAuthorization(flow.headers, next, prepared),
+  status(response: Response): number {
+    return response.status
   }
-  let second: Response
-  if (guarded(flow)) {
-    const first = hopOf(flow, init.headers)
-    const hop = replayHop(response, first, next)
-    second = await followGuarded(flow.send, hop, exchange)
-    // Replayed at the hop that was challenged: to the caller, the call was still redirected.
-    if (hop !== first) Object.defineProperty(second, 'redirected', { value: true })
-  } else {
-    const replay =
-      request !== undefined
-        ? new Request(request, init)
-        : new Request(flow.input, { ...flow.init, ...init })
-    replays.add(replay)
-    second = await flow.send(replay)
+
+  headers(response: Response): Headers {
+    return response.headers
   }
-  const again = detect(exchange, second)
-  // Fetch semantics: a 401 is a response, not an error. The caller gets it; nothing is retried.
-  if (again !== undefined) exchange.unsatisfied(again, second)
-  return second
+
+  /** After a redirect, only a response from inside the resource is answered. */
+  finalUrl(response: Response): string | undefined {
+    return response.redirected ? response.url : undefined
+  }
+
+  discard(response: Response): void {
+    response.body?.cancel().catch(() => {})
+  }
+
+  /**
+   * The request as it is sent, for `pendingRequests`: a kept body with the Content-Type it is
+   * sent with (a serialised form's boundary; the form type of what were `URLSearchParams`).
+   */
+  describe(kept: KeptBody | undefined): RequestDescription {
+    const headers = new Headers(this.#headers)
+    headers.delete('authorization')
+    if (kept?.contentType) headers.set('content-type', kept.contentType)
+    else if (kept?.defaultContentType && !headers.has('content-type')) {
+      headers.set('content-type', kept.defaultContentType)
+    }
+    return { headers, body: kept?.body }
+  }
+
+  /** The request as a URL and init, for sends that follow redirects hop by hop. */
+  #hop(headers: HeadersInit, bodyInit: RequestInit): Hop {
+    const request = this.#request
+    const redirect = 'manual'
+    if (request === undefined) {
+      return {
+        url: String(this.#input),
+        init: { ...this.#init, ...bodyInit, headers, redirect },
+      }
+    }
+    const { method, signal, url } = request
+    return {
+      url,
+      init: { method, signal, ...bodyInit, headers, redirect },
+      request: new Request(request, { ...bodyInit, headers, redirect }),
+    }
+  }
 }
 
 /**
@@ -249,8 +278,11 @@ export function createCaeFetch(options: CaeFetchOptions): typeof fetch {
   if (custom !== undefined && typeof custom !== 'function') {
     throw new CaeOptionsError('"fetch" must be a function')
   }
+  // What the global fetch was, unwrapped: used when the global fetch is a cae fetch.
+  const global = globalThis.fetch as typeof fetch | undefined
+  const underlying = global && caeFetches.has(global) ? caeFetches.get(global) : global
 
-  return function caeFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+  function caeFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
     // Like fetch, every failure is a rejection, never a synchronous throw (a Request and init that
     // cannot be combined, `headers: null`). A try block costs the hot path no promise.
     try {
@@ -259,45 +291,52 @@ export function createCaeFetch(options: CaeFetchOptions): typeof fetch {
       return Promise.reject(error)
     }
   }
+  caeFetches.set(caeFetch, underlying)
+
+  /** The fetch to send with: resolved per call, not at setup (msw may replace it later). */
+  function sender(): typeof fetch {
+    if (custom !== undefined) return custom
+    const current = globalThis.fetch
+    if (!caeFetches.has(current)) return current
+    if (underlying === undefined)
+      throw new TypeError('no fetch to send with: globalThis.fetch is a cae fetch')
+    return underlying
+  }
 
   function start(input: RequestInfo | URL, init: RequestInit | undefined): Promise<Response> {
-    // Resolved per call, not at setup: msw or a polyfill may replace globalThis.fetch later.
-    const send = custom ?? globalThis.fetch
+    const send = sender()
     if (isRequest(input)) {
       if (replays.has(input)) return send(input, init)
+      if (!(input instanceof Request)) return start(nativeRequest(input), init)
       if (init !== undefined) return start(new Request(input, init), undefined)
     }
     const request = isRequest(input) ? input : undefined
-    const method = request?.method ?? init?.method ?? 'GET'
-    const signal = request?.signal ?? init?.signal
-    // Resource match first: nothing about tokens happens for a URL outside the resources.
-    const exchange = engine.begin({ url: request?.url ?? (input as string | URL), method, signal })
-    if (exchange === undefined) return send(input, init)
-    const headers = request?.headers ?? init?.headers
-    // The caller's own Authorization wins: that request is left alone (per-request opt-out).
-    if (headers !== undefined && hasAuthorization(headers)) return send(input, init)
-    const flow: Flow = {
+    // `headers: null` is passed on as it is: fetch rejects it (a TypeError), and so does this.
+    const headers = request !== undefined ? request.headers : init?.headers
+    const authorization = headers === undefined ? undefined : authorizationOf(headers)
+    const transport = new FetchTransport(
       send,
-      exchange,
-      input: input as string | URL | Request,
+      input as string | URL | Request,
       request,
       init,
       headers,
-      method,
-      prepared: undefined,
-      bodyInit: {},
-    }
-    // A body can be read only once, so what the replay needs is kept before the first send.
-    // prepareBody snapshots synchronously, now, what fetch would (buffers copied, URLSearchParams
-    // as text, a large FormData copied), so the caller may reuse them once this call returns;
-    // strings and Blobs cannot change and are reused. Streams are read up to maxReplayBodyBytes
-    // (racing the signal) and a FormData is serialised once. A Request's body is always a stream:
-    // it is read here rather than tee'd with request.clone(), whose second branch would buffer an
-    // unbounded copy. Bodyless requests (GET) skip all of this.
-    const body = request !== undefined ? request.body : init?.body
-    if (body == null) return authorizeAndSend(flow)
-    return engine
-      .prepareBody(body, signal)
-      .then((prepared) => authorizeAndSend(withBody(flow, prepared)))
+      authorization !== undefined,
+    )
+    // A body can be read only once, so the engine keeps what the replay needs before the first
+    // send: what fetch snapshots is snapshot now, synchronously (buffers copied, URLSearchParams
+    // as text, a large FormData copied), so the caller may reuse them once this call returns.
+    // Streams are read up to maxReplayBodyBytes; a Request's body (always a stream) is read
+    // rather than tee'd with request.clone(), whose second branch would buffer an unbounded copy.
+    return engine.execute(
+      {
+        url: request?.url ?? (input as string | URL),
+        method: request?.method ?? init?.method,
+        signal: request?.signal ?? init?.signal,
+        authorization,
+      },
+      transport,
+    )
   }
+
+  return caeFetch
 }

@@ -15,7 +15,10 @@
  */
 export type HeadersLike =
   | Headers
-  | { get(name: string): unknown }
+  | {
+      /** Returns the value of header `name` (any case), or `null`/`undefined` when absent. */
+      get(name: string): unknown
+    }
   | { readonly [name: string]: unknown }
 
 /**

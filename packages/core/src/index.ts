@@ -49,13 +49,6 @@ export { getStepUpChallenge } from './step-up'
 
 export type { TokenCredentialLike } from './credential'
 export { fromTokenCredential } from './credential'
-export type {
-  AnswerOptions,
-  CaeEngine,
-  CaeExchange,
-  DescribeRequest,
-  DetectedChallenge,
-} from './engine'
 export { createCaeEngine } from './engine'
 export type {
   CaeEvent,
@@ -63,13 +56,25 @@ export type {
   ChallengeEvent,
   ChallengeUnsatisfiedEvent,
   FailureEvent,
+  OptOutEvent,
   ReplayEvent,
   TokenAcquiredEvent,
 } from './events'
 export type { CaeFetchOptions } from './fetch'
 export { createCaeFetch } from './fetch'
-export type { ReplayableBody } from './internal/replayable-body'
+export { sendWithinResource } from './fetch-redirects'
 export type { CaeLogger, CaeOptions, CaeResource } from './options'
+export type {
+  CaeCoordinator,
+  CaeEngine,
+  CaeRequest,
+  CaeTransport,
+  CoordinatedAcquisition,
+  KeptBody,
+  RequestDescription,
+  SendAttempt,
+  UnsatisfiedReplay,
+} from './types'
 
 // Token providers without MSAL: declaring CP1
 

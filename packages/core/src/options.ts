@@ -8,6 +8,7 @@ import { CaeOptionsError } from './errors'
 import type { CaeEvent } from './events'
 import { type CaeResource, type ResolvedResource, resolveResources } from './internal/resources'
 import type { TokenProvider } from './provider'
+import type { CaeCoordinator } from './types'
 
 export type { CaeResource } from './internal/resources'
 
@@ -16,14 +17,21 @@ export type { CaeResource } from './internal/resources'
  * `Authorization` header to it; URLs are logged without their query string.
  */
 export interface CaeLogger {
+  /** Diagnostics, e.g. a challenge from outside the configured resources (ignored). */
   debug?: (message: string) => void
+  /** Not called by cae-kit today; part of the shape so that `console` can be passed as is. */
   info?: (message: string) => void
+  /** Something the app should fix: a provider returning an expired token, a throwing listener. */
   warn?: (message: string) => void
+  /** Not called by cae-kit today; part of the shape so that `console` can be passed as is. */
   error?: (message: string) => void
 }
 
 /** Default of {@link CaeOptions.maxReplayBodyBytes}: 1 MiB. */
 export const DEFAULT_MAX_REPLAY_BODY_BYTES = 1_048_576 // a literal, which bundlers can drop
+
+/** Default of {@link CaeOptions.acquisitionTimeoutMs}: 60 s. */
+export const DEFAULT_ACQUISITION_TIMEOUT_MS = 60_000
 
 /** How cae-kit protects requests: which resources, which token provider, what to report. */
 export interface CaeOptions {
@@ -82,6 +90,22 @@ export interface CaeOptions {
    * ```
    */
   partitionKey?: (request: { url: string; method: string }) => string
+  /**
+   * The longest a token acquisition (the provider call, or the coordinator's) may take, in
+   * milliseconds. Past it the provider's signal is aborted, every request waiting for it rejects
+   * with `TokenAcquisitionError` (`ERR_CAE_TOKEN_ACQUISITION_FAILED`, `cause`: a `TimeoutError`)
+   * and the next request starts a fresh acquisition. While an interactive prompt is open (the
+   * provider called `TokenRequest.interactionStarted`), the bound is suspended; it starts again
+   * in full when the prompt closes.
+   * @default 60000
+   */
+  acquisitionTimeoutMs?: number
+  /**
+   * Makes every token acquisition's decision fleet-wide (one process asks Entra, the others take
+   * its token). See {@link CaeCoordinator}; `@cae-kit/redis` implements it on Redis.
+   * @default undefined (acquisitions are single-flighted in this process only)
+   */
+  coordinator?: CaeCoordinator
 }
 
 /** Options after validation, with defaults applied. */
@@ -93,6 +117,8 @@ export interface ResolvedOptions {
   readonly logger: CaeLogger | undefined
   readonly maxReplayBodyBytes: number
   readonly partitionKey: CaeOptions['partitionKey']
+  readonly acquisitionTimeoutMs: number
+  readonly coordinator: CaeCoordinator | undefined
 }
 
 /**
@@ -101,8 +127,17 @@ export interface ResolvedOptions {
  * @throws CaeOptionsError (`ERR_CAE_INVALID_OPTIONS`) naming the first wrong option.
  */
 export function resolveOptions(options: CaeOptions): ResolvedOptions {
-  const { tokenProvider, resources, strict, onEvent, logger, maxReplayBodyBytes, partitionKey } =
-    options ?? {}
+  const {
+    tokenProvider,
+    resources,
+    strict,
+    onEvent,
+    logger,
+    maxReplayBodyBytes,
+    partitionKey,
+    acquisitionTimeoutMs,
+    coordinator,
+  } = options ?? {}
   const fail = (name: string, what: string) => {
     throw new CaeOptionsError(`"${name}" must be ${what}`)
   }
@@ -131,6 +166,15 @@ export function resolveOptions(options: CaeOptions): ResolvedOptions {
   ) {
     fail('maxReplayBodyBytes', 'a non-negative integer')
   }
+  if (
+    acquisitionTimeoutMs !== undefined &&
+    !(Number.isSafeInteger(acquisitionTimeoutMs) && acquisitionTimeoutMs > 0)
+  ) {
+    fail('acquisitionTimeoutMs', 'a positive integer (milliseconds)')
+  }
+  if (coordinator !== undefined && typeof coordinator?.acquire !== 'function') {
+    fail('coordinator', 'an object with an acquire() method')
+  }
   return {
     tokenProvider,
     resources: resolveResources(resources),
@@ -139,5 +183,7 @@ export function resolveOptions(options: CaeOptions): ResolvedOptions {
     logger,
     maxReplayBodyBytes: maxReplayBodyBytes ?? DEFAULT_MAX_REPLAY_BODY_BYTES,
     partitionKey,
+    acquisitionTimeoutMs: acquisitionTimeoutMs ?? DEFAULT_ACQUISITION_TIMEOUT_MS,
+    coordinator,
   }
 }

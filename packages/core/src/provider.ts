@@ -47,6 +47,13 @@ export interface TokenRequest {
    * sign-in redirect) call it to persist what must be replayed afterwards; others ignore it.
    */
   pendingRequests?: () => Promise<PendingRequest[]>
+  /**
+   * Call it when an interactive prompt opens (a popup, a redirect about to leave the page): the
+   * engine's acquisition bound (`acquisitionTimeoutMs`) and the waiting requests' own timeouts
+   * are suspended until the returned function is called (call it when the prompt closes,
+   * whatever its outcome; calling it again does nothing). Providers without prompts ignore it.
+   */
+  interactionStarted?: () => () => void
 }
 
 /** A token as returned by a {@link TokenProvider}. */

@@ -109,10 +109,12 @@ export function createTrustingFetch(ca: string): typeof fetch {
 
 /** The subset of MSAL's `INetworkModule` (msal-common) this client implements. */
 export type NetworkModule = {
+  /** Sends a GET to `url` and resolves with the status, headers and JSON body. */
   sendGetRequestAsync<T>(
     url: string,
     options?: { headers?: Record<string, string>; body?: string },
   ): Promise<{ headers: Record<string, string>; body: T; status: number }>
+  /** Sends a POST of `options.body` to `url` and resolves with the status, headers and JSON body. */
   sendPostRequestAsync<T>(
     url: string,
     options?: { headers?: Record<string, string>; body?: string },

@@ -100,6 +100,25 @@ describe('fromMsalBrowser popup path', () => {
     expect(pca.acquireTokenPopup).toHaveBeenCalledWith({ scopes, account: alice, claims })
   })
 
+  it('tells cae-kit a prompt is open from before the popup opens until it closes', async () => {
+    const pca = fakePca()
+    pca.acquireTokenSilent.mockRejectedValue(revoked())
+    const log: string[] = []
+    pca.acquireTokenPopup.mockImplementation(async () => {
+      log.push('popup')
+      return msalResult('popup-token')
+    })
+    await fromMsalBrowser(pca).getToken({
+      scopes,
+      claims,
+      interactionStarted: () => {
+        log.push('started')
+        return () => log.push('ended')
+      },
+    })
+    expect(log).toEqual(['started', 'popup', 'ended'])
+  })
+
   it('opens a popup after a ServerError invalid_grant', async () => {
     const pca = fakePca()
     pca.acquireTokenSilent.mockRejectedValue(new ServerError('invalid_grant', 'cid', 'AADSTS70043'))

@@ -75,7 +75,7 @@ export const fromMsalBrowser = (
   }
 
   const acquire = async (
-    { scopes, claims, stepUp, signal }: TokenRequest,
+    { scopes, claims, stepUp, signal, interactionStarted }: TokenRequest,
     waiter: Waiter,
   ): Promise<AccessToken> => {
     const started = Date.now()
@@ -108,6 +108,16 @@ export const fromMsalBrowser = (
       throw interactionError('ERR_CAE_INTERACTION_REQUIRED', cause, scopes, wanted)
 
     const prompt = async (kind: 'popup' | 'redirect'): Promise<AccessToken> => {
+      // The user works in the prompt: cae-kit's acquisition bound waits until it closes (a
+      // redirect leaves the page, so its bound never resumes).
+      const interactionEnded = interactionStarted?.()
+      try {
+        return await openPrompt(kind)
+      } finally {
+        if (kind === 'popup') interactionEnded?.()
+      }
+    }
+    const openPrompt = async (kind: 'popup' | 'redirect'): Promise<AccessToken> => {
       try {
         await onInteraction?.({ kind, scopes, claims: wanted, account })
       } catch (error) {

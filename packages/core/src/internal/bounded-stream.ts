@@ -5,7 +5,12 @@
  * @module
  */
 
-import type { ReplayableBody } from './replayable-body'
+/** What reading ahead gives: the bytes (replayable), or a stream of everything (not replayable). */
+export interface BoundedRead {
+  body: Uint8Array | ReadableStream<Uint8Array>
+  replayable: boolean
+  streaming: boolean
+}
 
 const encoder = /* @__PURE__ */ new TextEncoder()
 
@@ -82,7 +87,7 @@ export async function readBounded(
   source: Source,
   maxBytes: number,
   signal: AbortSignal | undefined,
-): Promise<ReplayableBody> {
+): Promise<BoundedRead> {
   const chunks: Uint8Array[] = []
   let size = 0
   const { next, release } = abortable(source, signal)

@@ -8,29 +8,33 @@
  * @module
  */
 
+import type { KeptBody } from '../types'
 import { copyBytes, readBounded, sourceOf } from './bounded-stream'
 
-/** A request body ready to be sent, possibly twice. */
-export interface ReplayableBody {
-  /**
-   * What to send. When `replayable`, send this same value again on the replay (a stream under the
-   * limit, or a buffer or view, has become a `Uint8Array` whose `buffer` holds exactly its bytes).
-   */
-  body: unknown
+/**
+ * A request body ready to be sent, possibly twice. When `replayable`, the same `body` is sent
+ * again on the replay (a stream under the limit, or a buffer or view, has become a `Uint8Array`
+ * whose `buffer` holds exactly its bytes); `contentType` is a serialised form's (so both sends
+ * carry the same multipart boundary), `defaultContentType` what fetch derives from
+ * `URLSearchParams` (now kept as their text).
+ */
+export interface ReplayableBody extends KeptBody {
   /** `false` for a stream over the limit: it is sent as a stream and cannot be replayed. */
-  replayable: boolean
-  /** `true` when `body` is a stream (fetch then needs `duplex: 'half'`). */
-  streaming: boolean
-  /**
-   * The `Content-Type` to send with `body`, when it replaces one the client would have derived:
-   * a `FormData` serialised once, so both sends carry the same multipart boundary.
-   */
-  contentType?: string | undefined
-  /**
-   * The `Content-Type` to send with `body` only when the request sets none: the one fetch derives
-   * from the original body (`URLSearchParams`, now kept as its text).
-   */
-  defaultContentType?: string | undefined
+  readonly replayable: boolean
+}
+
+/**
+ * A `FormData`, of this runtime or of another fetch implementation (npm `undici`, a polyfill):
+ * what `instanceof` cannot tell across implementations, the spec's tag and methods can.
+ */
+function isFormData(body: unknown): body is FormData {
+  if (typeof FormData === 'function' && body instanceof FormData) return true
+  const form = body as Partial<FormData> | null
+  return (
+    Object.prototype.toString.call(form) === '[object FormData]' &&
+    typeof form?.forEach === 'function' &&
+    typeof form.append === 'function'
+  )
 }
 
 /** An upper bound of a form's multipart size: UTF-8 text at most 3 bytes per unit, part headers. */
@@ -89,10 +93,13 @@ export async function prepareReplayableBody(
   }
   const source = sourceOf(body)
   if (source) return readBounded(source, maxBytes, signal ?? undefined)
-  if (typeof FormData === 'function' && body instanceof FormData) {
-    if (formDataSizeBound(body) > maxBytes) return kept(copyForm(body))
+  if (isFormData(body)) {
+    // A form of another implementation is copied into one of this runtime's, which its fetch
+    // and Response know how to serialise.
+    const native = body instanceof FormData ? body : copyForm(body)
+    if (formDataSizeBound(native) > maxBytes) return kept(native === body ? copyForm(body) : native)
     // `new Response` takes the form's entries now; only reading its bytes is asynchronous.
-    const serialised = new Response(body)
+    const serialised = new Response(native)
     const bytes = new Uint8Array(await serialised.arrayBuffer())
     const contentType = serialised.headers.get('content-type') ?? undefined
     return { body: bytes, replayable: true, streaming: false, contentType }

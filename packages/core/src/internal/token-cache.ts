@@ -14,6 +14,8 @@ export const EXPIRY_SKEW_MS = 60_000
 export interface CachedToken {
   /** The full header value, `<tokenType> <token>`. Compared by value to spot stale requests. */
   readonly authorization: string
+  /** The raw access token (what a coordinator compares with `rejectedToken`). */
+  readonly token: string
   /**
    * What the token was acquired for: `''` for no challenge, otherwise the challenge key (claims or
    * step-up). A request challenged with the key the current token already answered, but sent with
@@ -26,6 +28,8 @@ export interface CachedToken {
   readonly expiresOn: number | undefined
   /** Order in which the acquisition that produced it started (see `store`). */
   readonly sequence: number
+  /** When it was stored, epoch ms. */
+  readonly storedAt: number
 }
 
 /** Entries below which the cache is never swept, and the least growth between sweeps. */
@@ -85,10 +89,12 @@ export function createTokenCache(): TokenCache {
           : expiresOn - Math.min(EXPIRY_SKEW_MS, Math.max(0, (expiresOn - now) / 2))
       const entry: CachedToken = {
         authorization: `${token.tokenType ?? 'Bearer'} ${token.token}`,
+        token: token.token,
         challengeKey,
         refreshAt,
         expiresOn,
         sequence,
+        storedAt: now,
       }
       if ((entries.get(scopesKey)?.sequence ?? -1) > sequence) return entry
       entries.set(scopesKey, entry)

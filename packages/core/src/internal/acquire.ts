@@ -1,0 +1,218 @@
+/**
+ * Token acquisition: one provider (or coordinator) call per partition, scopes and challenge,
+ * bounded in time, validated before it is cached.
+ *
+ * @module
+ */
+
+import type { CaeLogger } from '../options'
+import type {
+  AccessToken,
+  PendingRequest,
+  StepUpRequest,
+  TokenProvider,
+  TokenRequest,
+} from '../provider'
+import type { CaeCoordinator } from '../types'
+import { Deadline, PromptGate, timeoutError } from './deadline'
+import type { SingleFlight } from './single-flight'
+import type { CachedToken, TokenCache } from './token-cache'
+
+/** What a waiter contributes to a flight: its description, bound to its method and URL. */
+export type Describe = () => PendingRequest
+
+/** An engine's acquisition state: shared by every request of the engine. */
+export interface Acquirer {
+  readonly tokenProvider: TokenProvider
+  readonly coordinator: CaeCoordinator | undefined
+  readonly acquisitionTimeoutMs: number
+  readonly logger: CaeLogger | undefined
+  readonly cache: TokenCache
+  readonly flights: SingleFlight<CachedToken, Describe | undefined>
+  /** The prompt gate of each flight in progress, by flight key. */
+  readonly gates: Map<string, PromptGate>
+  /** Counts acquisitions as they start: a late one never replaces a newer token. */
+  started: number
+}
+
+/** One acquisition a request needs. */
+export interface AcquisitionJob {
+  /** Cache key: scopes, within the partition. */
+  readonly key: string
+  /** Single-flight key: the cache key and the challenge key. */
+  readonly flightKey: string
+  /** `''` without a challenge, else the challenge key. */
+  readonly challengeKey: string
+  readonly partition: string | undefined
+  readonly scopes: readonly string[]
+  readonly claims: string | undefined
+  readonly stepUp: StepUpRequest | undefined
+  readonly reason: 'initial' | 'expired' | 'challenge'
+  /** The token the request wants replaced (sent and rejected, or expiring). */
+  readonly rejected: CachedToken | undefined
+  /** Reports the acquired token (the `token` event), with the provider call's duration. */
+  readonly acquired: (entry: CachedToken, durationMs: number) => void
+}
+
+/** How one request waits for a flight. */
+export interface Waiter {
+  signal: AbortSignal | undefined
+  context: Describe | undefined
+  /** The request's own limit on this wait, in ms (0: none). */
+  timeoutMs: number
+  /** What the wait rejects with when `timeoutMs` passes, given the `TimeoutError`. */
+  timedOut: (expired: Error) => unknown
+}
+
+const clock = (): number => globalThis.performance?.now() ?? Date.now()
+
+/** A header-safe token: visible ASCII, no space (RFC 6750 b64token and every opaque token). */
+const TOKEN = /^[\x21-\x7e]+$/
+/** An `Authorization` scheme: an RFC 9110 token. */
+const SCHEME = /^[\w!#$%&'*+.^`|~-]+$/
+
+/**
+ * Checks a provider's (or coordinator's) result before it is cached or sent: a token that is not
+ * a valid header value would fail every request for its lifetime. The message never includes the
+ * token.
+ */
+function validated(token: AccessToken | undefined): AccessToken {
+  if (typeof token?.token !== 'string' || !token.token) {
+    throw new TypeError('token provider resolved without a token')
+  }
+  if (!TOKEN.test(token.token)) {
+    throw new TypeError('token provider returned a token that is not a valid header value')
+  }
+  if (
+    token.tokenType !== undefined &&
+    !(typeof token.tokenType === 'string' && SCHEME.test(token.tokenType))
+  ) {
+    throw new TypeError('token provider returned a tokenType that is not an authorization scheme')
+  }
+  return token
+}
+
+/**
+ * Joins (or starts) the acquisition for `job` and waits for it, bounded by the request's signal
+ * and `timeoutMs`. Resolves with the cached entry; the token is stored before waiters resume.
+ */
+export function acquire(
+  acquirer: Acquirer,
+  job: AcquisitionJob,
+  waiter: Waiter,
+): Promise<CachedToken> {
+  const start = (signal: AbortSignal, live: () => (Describe | undefined)[]) =>
+    call(acquirer, job, signal, live)
+  if (!waiter.timeoutMs) {
+    return acquirer.flights.run(job.flightKey, start, waiter)
+  }
+  // The request's own limit (axios `timeout`): a signal of its own that aborts with the request's
+  // signal or when the limit passes, whichever comes first.
+  const controller = new AbortController()
+  const outer = waiter.signal
+  const onAbort = () => controller.abort(outer?.reason)
+  if (outer?.aborted) onAbort()
+  else outer?.addEventListener('abort', onAbort, { once: true })
+  const expired = timeoutError(`request timed out after ${waiter.timeoutMs} ms waiting for a token`)
+  const deadline = new Deadline(waiter.timeoutMs, () => controller.abort(expired))
+  const waiting = acquirer.flights.run(job.flightKey, start, {
+    ...waiter,
+    signal: controller.signal,
+  })
+  const gate = acquirer.gates.get(job.flightKey)
+  gate?.add(deadline)
+  const done = () => {
+    deadline.clear()
+    gate?.delete(deadline)
+    outer?.removeEventListener('abort', onAbort)
+  }
+  return waiting.then(
+    (entry) => {
+      done()
+      return entry
+    },
+    (error: unknown) => {
+      done()
+      throw error === expired ? waiter.timedOut(expired) : error
+    },
+  )
+}
+
+/** The shared call of one flight: provider or coordinator, bounded, validated, cached. */
+async function call(
+  acquirer: Acquirer,
+  job: AcquisitionJob,
+  flightSignal: AbortSignal,
+  live: () => (Describe | undefined)[],
+): Promise<CachedToken> {
+  const { tokenProvider, coordinator, acquisitionTimeoutMs, cache, gates, logger } = acquirer
+  const sequence = ++acquirer.started
+  const gate = new PromptGate()
+  gates.set(job.flightKey, gate)
+  // The provider's signal: aborted when every waiter left, or when the bound passes.
+  const controller = new AbortController()
+  const onAbort = () => controller.abort(flightSignal.reason)
+  flightSignal.addEventListener('abort', onAbort, { once: true })
+  let expire: (reason: unknown) => void = () => {}
+  const bounded = new Promise<never>((_, reject) => {
+    expire = reject
+  })
+  const bound = new Deadline(acquisitionTimeoutMs, () => {
+    const reason = timeoutError(`token acquisition timed out after ${acquisitionTimeoutMs} ms`)
+    controller.abort(reason)
+    expire(reason)
+  })
+  gate.add(bound)
+  const request: TokenRequest = {
+    scopes: [...job.scopes],
+    signal: controller.signal,
+    pendingRequests: async () => live().flatMap((waiter) => (waiter ? [waiter()] : [])),
+    interactionStarted: gate.interactionStarted,
+  }
+  if (job.claims !== undefined) request.claims = job.claims
+  if (job.stepUp !== undefined) request.stepUp = job.stepUp
+  const fromProvider = (signal: AbortSignal) =>
+    tokenProvider.getToken(signal === request.signal ? request : { ...request, signal })
+  const started = clock()
+  try {
+    let token: AccessToken
+    if (coordinator) {
+      const rejectedToken = job.rejected?.token
+      token = validated(
+        await Promise.race([
+          coordinator.acquire(
+            {
+              partition: job.partition,
+              scopes: job.scopes,
+              claims: job.claims,
+              stepUp: job.stepUp,
+              reason: job.reason,
+              rejectedToken,
+              signal: controller.signal,
+            },
+            fromProvider,
+          ),
+          bounded,
+        ]),
+      )
+      if (rejectedToken !== undefined && token.token === rejectedToken) {
+        // The one token this acquisition exists to replace: never used again.
+        logger?.warn?.('cae: coordinator returned the rejected token; asking the provider')
+        token = validated(await Promise.race([fromProvider(controller.signal), bounded]))
+      }
+    } else {
+      token = validated(await Promise.race([fromProvider(controller.signal), bounded]))
+    }
+    const at = Date.now()
+    const entry = cache.store(job.key, token, job.challengeKey, at, sequence)
+    if (entry.refreshAt <= at) {
+      logger?.warn?.('cae: token provider returned an expired token (expiresOn is epoch ms)')
+    }
+    job.acquired(entry, clock() - started)
+    return entry
+  } finally {
+    bound.clear()
+    if (gates.get(job.flightKey) === gate) gates.delete(job.flightKey)
+    flightSignal.removeEventListener('abort', onAbort)
+  }
+}
