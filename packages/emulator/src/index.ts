@@ -31,10 +31,10 @@ export {
 export { CHALLENGE_VARIANTS, GRAPH_APP_ID } from './dialects'
 // Emulator core (platform-neutral).
 export { createEmulator } from './emulator'
-export { LOCATION_POLICY_ID, SPLIT_IP_TOKEN_LIFETIME } from './location'
-export { LOOP_LIMIT, LOOP_WINDOW_MS } from './loop-detection'
 // HTTPS server (Node). Loaded on demand so browser bundles of the core never pull node:https.
 export type { AzureIdentityEmulatorOptions } from './identity-options'
+export { LOCATION_POLICY_ID, SPLIT_IP_TOKEN_LIFETIME } from './location'
+export { LOOP_LIMIT, LOOP_WINDOW_MS } from './loop-detection'
 export type { MsalNodeClientOptions, MsalNodeEmulatorConfig } from './msal-config'
 export type {
   ClientCertificate,
