@@ -8,6 +8,7 @@ import { measureMemory } from './memory.mjs'
 import { measureOverhead } from './overhead.mjs'
 import { measureParsers } from './parsers.mjs'
 import { measureRecovery } from './recovery.mjs'
+import { measureSdkStorm, sdkStormBlock, writeSdkStorm } from './sdk-storm.mjs'
 import { startServer } from './server.mjs'
 import { measureStorm } from './storm.mjs'
 
@@ -28,9 +29,11 @@ const step = async (name, run) => {
 const server = await startServer()
 let overhead
 let storm
+let sdkStorm
 try {
   overhead = await step('overhead', () => measureOverhead(server))
   storm = await step('storm', () => measureStorm(server))
+  sdkStorm = await step('sdk storm', () => measureSdkStorm(server))
 } finally {
   await server.close()
 }
@@ -119,4 +122,5 @@ const next =
     ? current.slice(0, start) + results + current.slice(end + END.length)
     : `${current.trimEnd()}\n\n${results}\n`
 await writeFile(BENCHMARKS, next)
+await writeSdkStorm(sdkStormBlock(sdkStorm))
 console.log(results)

@@ -76,6 +76,10 @@ export type {
   UnsatisfiedReplay,
 } from './types'
 
+// SDK middlewares: the outcome header on an unsatisfied 401
+
+export { CAE_OUTCOME_HEADER, markUnsatisfied } from './outcome-header'
+
 // Token providers without MSAL: declaring CP1
 
 export { addClientCapabilities } from './capabilities'

@@ -34,3 +34,39 @@ it('rejects a fail-token-requests status sent as a string instead of ignoring it
   expect(response.status).toBe(400)
   expect(((await response.json()) as { error: string }).error).toBe('ERR_EMULATOR_INVALID_ARGUMENT')
 })
+
+it('runs the fidelity operations over HTTP and refuses bad arguments with 400', async () => {
+  emulator.admin.reset()
+  const ok = [
+    ['leave-trusted-location', { enforcement: 'block' }],
+    ['leave-trusted-location', {}],
+    ['detect-loops', { enabled: true }],
+    ['use-variants', { challenge: 'pop', stepUpClaims: 'random' }],
+    ['block-third-party-cookies', { enabled: true }],
+    ['delete-service-principal', { clientId: 'dae00000-0000-4000-8000-000000000002' }],
+    ['raise-service-principal-risk', { clientId: 'a1dd1e00-0000-4000-8000-000000000003' }],
+  ] as const
+  for (const [name, body] of ok) expect((await post(name, body)).status).toBe(200)
+  expect(emulator.admin.events().map((e) => [e.type, e.enforcement])).toEqual([
+    ['leaveTrustedLocation', 'block'],
+    ['leaveTrustedLocation', 'silent'],
+    ['detectLoops', undefined],
+    ['useVariants', undefined],
+    ['blockThirdPartyCookies', undefined],
+    ['deleteServicePrincipal', undefined],
+    ['raiseServicePrincipalRisk', undefined],
+  ])
+  const bad = [
+    ['leave-trusted-location', { enforcement: 'strict' }],
+    ['detect-loops', { enabled: 'yes' }],
+    ['use-variants', { challenge: 'recorded-by-me' }],
+    ['use-variants', { graphLocation: 'maybe' }],
+  ] as const
+  for (const [name, body] of bad) {
+    const response = await post(name, body)
+    expect(response.status).toBe(400)
+    expect(((await response.json()) as { error: string }).error).toBe(
+      'ERR_EMULATOR_INVALID_ARGUMENT',
+    )
+  }
+})

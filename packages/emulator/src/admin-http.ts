@@ -12,10 +12,18 @@ const OPERATIONS: Record<string, (admin: EmulatorAdmin, body: Body) => unknown> 
   'require-mfa': (a, b) => a.requireMfa(b.username as string),
   'revoke-sessions': (a, b) => a.revokeSessions(b.username as string),
   'raise-user-risk': (a, b) => a.raiseUserRisk(b.username as string),
-  'leave-trusted-location': (a) => a.leaveTrustedLocation(),
+  'leave-trusted-location': (a, b) =>
+    a.leaveTrustedLocation(
+      b.enforcement === undefined ? {} : { enforcement: b.enforcement as 'silent' | 'block' },
+    ),
   'require-auth-context': (a, b) =>
     a.requireAuthContext(b.pathPrefix as string, (b.authContext as string | undefined) ?? 'c1'),
   'disable-service-principal': (a, b) => a.disableServicePrincipal(b.clientId as string),
+  'delete-service-principal': (a, b) => a.deleteServicePrincipal(b.clientId as string),
+  'raise-service-principal-risk': (a, b) => a.raiseServicePrincipalRisk(b.clientId as string),
+  'detect-loops': (a, b) => a.detectLoops(b.enabled as boolean),
+  'use-variants': (a, b) => a.useVariants(b),
+  'block-third-party-cookies': (a, b) => a.blockThirdPartyCookies(b.enabled as boolean),
   reset: (a) => {
     a.reset()
     return { ok: true }

@@ -2,7 +2,7 @@
 import { type Context, tokenIssuedMs } from './context'
 import { oauthError, type TokenOutcome } from './errors'
 import { issueAppToken, issueOboToken } from './issue'
-import { secondFactorNeed, stepUpClaims, stepUpDescription } from './policy'
+import { SP_RISK_POLICY_ID, secondFactorNeed, stepUpDescription, stepUpFields } from './policy'
 import { resolveScopes } from './scopes'
 import { isConfidential, type Session, userByOid } from './state'
 import { verifyJwt } from './tokens'
@@ -23,6 +23,19 @@ function requireConfidential(ctx: Context, input: GrantInput): TokenOutcome | un
 export async function clientCredentials(ctx: Context, input: GrantInput): Promise<TokenOutcome> {
   const denied = requireConfidential(ctx, input)
   if (denied) return denied
+  if (input.client.riskAt !== undefined) {
+    // Conditional Access for workload identities: a risk-based policy blocks the sign-in.
+    return oauthError(ctx, {
+      error: 'invalid_grant',
+      code: 53003,
+      suberror: 'message_only',
+      description:
+        'AADSTS53003: Access has been blocked by Conditional Access policies. The service principal is at high risk.',
+      claims: JSON.stringify({
+        access_token: { capolids: { essential: true, values: [SP_RISK_POLICY_ID] } },
+      }),
+    })
+  }
   const requested = splitScopes(input.form.get('scope'))
   const scopes = resolveScopes(ctx.state, requested)
   if (!scopes.ok) {
@@ -49,7 +62,7 @@ export async function clientCredentials(ctx: Context, input: GrantInput): Promis
 /**
  * On-behalf-of: the assertion must be a delegated token of this emulator whose audience is the
  * calling client. Revocation, MFA, risk and requested auth contexts are evaluated against the
- * assertion (its `amr`, `acrs` and issue time), so a middle tier gets `basic_action` + claims it
+ * assertion (its session's MFA, its `acrs` and issue time), so a middle tier gets `basic_action` + claims it
  * can forward to its caller as a claims challenge.
  */
 export async function onBehalfOf(ctx: Context, input: GrantInput): Promise<TokenOutcome> {
@@ -106,14 +119,16 @@ export async function onBehalfOf(ctx: Context, input: GrantInput): Promise<Token
     const { error, code, description } = scopes
     return oauthError(ctx, { error, code, description, username })
   }
-  // The assertion stands in for the session: its MFA and auth contexts are what the user proved.
-  const amr = Array.isArray(assertion.amr) ? assertion.amr : []
+  // The assertion stands in for the session: its auth contexts, and the MFA its session had
+  // when it was issued (v2 tokens carry no `amr`), are what the user proved.
+  const session = ctx.state.sessions.get(String(assertion.sid ?? ''))
+  const mfaAt = session?.mfaAt
   const proof: Session = {
     id: String(assertion.sid ?? ''),
     oid: user.oid,
     createdAt: Math.max(issuedMs, 0),
     acrs: new Set(Array.isArray(assertion.acrs) ? assertion.acrs.map(String) : []),
-    ...(amr.includes('mfa') ? { mfaAt: Math.max(issuedMs, 0) } : {}),
+    ...(mfaAt !== undefined && mfaAt <= issuedMs ? { mfaAt } : {}),
   }
   const need = secondFactorNeed(user, proof, input.claims.acrs)
   if (need) {
@@ -121,8 +136,7 @@ export async function onBehalfOf(ctx: Context, input: GrantInput): Promise<Token
       error: 'invalid_grant',
       code: 50076,
       description: stepUpDescription(need, scopes.grant.resource.appId),
-      suberror: 'basic_action',
-      claims: stepUpClaims(need, input.claims.acrs),
+      ...stepUpFields(ctx, need, input.claims.acrs),
       username,
     })
   }

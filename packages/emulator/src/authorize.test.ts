@@ -144,3 +144,18 @@ it('finds the session from the sid parameter for prompt=none when the iframe get
   const revoked = await signIn(fetch, authorizeUrl(emulator, { prompt: 'none', sid }), {})
   expect(revoked.params.get('error')).toBe('login_required')
 })
+
+it('finds no session for prompt=none while third-party cookies are blocked (Safari, incognito)', async () => {
+  const jar = new CookieJar()
+  const first = await signIn(fetch, authorizeUrl(emulator), ALICE, jar)
+  const sid = first.params.get('session_state') ?? ''
+  emulator.admin.blockThirdPartyCookies(true)
+  const silent = await signIn(fetch, authorizeUrl(emulator, { prompt: 'none', sid }), {}, jar)
+  expect(silent.params.get('error')).toBe('login_required')
+  // A top-level (interactive) request still has its first-party cookie: single sign-on works.
+  const interactive = await signIn(fetch, authorizeUrl(emulator), {}, jar)
+  expect(interactive.params.get('code')).toBeTruthy()
+  emulator.admin.blockThirdPartyCookies(false)
+  const again = await signIn(fetch, authorizeUrl(emulator, { prompt: 'none', sid }), {}, jar)
+  expect(again.params.get('code')).toBeTruthy()
+})

@@ -10,6 +10,7 @@ import {
 import { parseClaimsRequest } from './claims'
 import type { Context } from './context'
 import { authorizeErrorParams } from './errors'
+import { isLocationBlocked, locationAuthorizeError } from './location'
 import { grantAuthContexts, secondFactorNeed, stepUpDescription } from './policy'
 import { resolveScopes } from './scopes'
 import { showSignIn } from './sign-in'
@@ -34,7 +35,7 @@ export function handleAuthorize(
   const p = url.searchParams
   const clientId = p.get('client_id') ?? ''
   const client = ctx.state.clients.get(clientId)
-  if (!client) {
+  if (!client || client.deletedAt !== undefined) {
     const message = `AADSTS700016: Application with identifier '${clientId}' was not found in the directory '${ctx.config.tenantDomain}'.`
     return html(renderError('Sorry, but we are having trouble signing you in.', message), 400)
   }
@@ -97,13 +98,27 @@ export function handleAuthorize(
   const claims = parseClaimsRequest(p.get('claims'))
   if (!claims.ok) return fail('invalid_request', 90014, claims.description)
   authRequest.acrs = claims.claims.acrs
+  if (isLocationBlocked(ctx)) {
+    // Conditional Access blocks the sign-in itself: silent requests get the error back, the
+    // page explains it and offers the way back to the app.
+    const params = locationAuthorizeError(prompt)
+    if (prompt === 'none') return respond(authRequest, params)
+    const target = returnTarget(authRequest, params)
+    return html(
+      renderError('You cannot access this right now', String(params.error_description), target),
+      403,
+    )
+  }
 
   // prompt=none runs in a hidden iframe where browsers may withhold the (third-party) cookie,
   // as Playwright's Chromium contexts do; MSAL then names the session with `sid` (the id token's
-  // sid claim), which is accepted for silent requests only.
-  const cookieSession =
-    liveSession(ctx.state, readCookie(request, sessionCookieName(origin))) ??
-    (prompt === 'none' ? liveSession(ctx.state, p.get('sid') ?? undefined) : undefined)
+  // sid claim), which is accepted for silent requests only. With third-party cookies blocked
+  // (Safari, Chrome incognito) the silent request finds no session at all.
+  const silentBlind = prompt === 'none' && ctx.state.thirdPartyCookiesBlocked
+  const cookieSession = silentBlind
+    ? undefined
+    : (liveSession(ctx.state, readCookie(request, sessionCookieName(origin))) ??
+      (prompt === 'none' ? liveSession(ctx.state, p.get('sid') ?? undefined) : undefined))
   const sessionUser = cookieSession ? userByOid(ctx.state, cookieSession.oid) : undefined
   const hint = authRequest.loginHint?.toLowerCase()
   // A session of another account than the hinted one does not count (no silent account switch).

@@ -1,27 +1,8 @@
-/** CAE evaluation of a presented token and the WWW-Authenticate challenges Entra-protected APIs send. */
+/** CAE evaluation of a presented token: which event, if any, the resource must challenge it for. */
 import { isCaeCapable } from './claims'
 import type { Context } from './context'
+import type { CaeDecision } from './dialects'
 import { userByOid } from './state'
-import type { ChallengeCause } from './types'
-import { base64Text } from './util'
-
-export type CaeChallenge = {
-  error: 'insufficient_claims' | 'invalid_token'
-  cause: ChallengeCause
-  description: string
-  /** Claims request (JSON text) the client must satisfy. */
-  claims: string
-}
-
-function caeDescription(cause: ChallengeCause): string {
-  return `Continuous access evaluation resulted in challenge with result: InteractionRequired and code: ${cause}`
-}
-
-function nbfChallenge(cause: ChallengeCause, atMs: number): CaeChallenge {
-  // Compact JSON with the value as a string of epoch seconds, as Graph and ARM send it.
-  const claims = `{"access_token":{"nbf":{"essential":true,"value":"${Math.floor(atMs / 1000)}"}}}`
-  return { error: 'insufficient_claims', cause, description: caeDescription(cause), claims }
-}
 
 /** Whether `path` is `prefix` or below it (segment boundary: `/messages` does not cover `/messagesX`). */
 function covers(prefix: string, path: string): boolean {
@@ -29,39 +10,62 @@ function covers(prefix: string, path: string): boolean {
   return p === '' || path === p || path.startsWith(`${p}/`)
 }
 
+/** What evaluateToken found: a CAE decision to word as a challenge, or a plain refusal. */
+export type Evaluation =
+  | { type: 'challenge'; decision: CaeDecision }
+  /** Auth context required from a client that cannot answer a claims challenge: a plain 403. */
+  | { type: 'refuse'; decision: CaeDecision }
+
+/** Service principal events, most severe first; each challenges CP1 app tokens issued before it. */
+function servicePrincipalEvent(ctx: Context, azp: unknown, issuedMs: number) {
+  const client = ctx.state.clients.get(String(azp))
+  if (!client) return undefined
+  const events = [
+    [client.deletedAt, 'ServicePrincipalDeleted'],
+    [client.disabledAt, 'ServicePrincipalDisabled'],
+    [client.riskAt, 'ServicePrincipalRiskHigh'],
+  ] as const
+  for (const [at, cause] of events) {
+    if (at !== undefined && at > issuedMs) return { kind: 'event' as const, cause, at }
+  }
+  return undefined
+}
+
 /**
- * Decides whether a valid token must be challenged. CAE events (critical events, disabled
- * service principal, network location) apply only to CP1 tokens: other tokens keep working
- * until they expire, as with Entra. Auth context applies to delegated tokens; the forced
- * challenge (test fault) to every token.
+ * Decides whether a valid token must be challenged. CAE events (critical events, service
+ * principal events, network location) apply only to CP1 tokens: other tokens keep working until
+ * they expire, as with Entra. App-only tokens are CAE tokens on Graph alone (workload identities).
+ * Auth context applies to delegated tokens: CP1 ones get a claims challenge, others a plain
+ * refusal. The forced challenge (test fault) applies to every token.
  */
 export function evaluateToken(
   ctx: Context,
   payload: Record<string, unknown>,
   issuedMs: number,
   path: string,
-): CaeChallenge | undefined {
+): Evaluation | undefined {
   const { state } = ctx
   const xmsCc = Array.isArray(payload.xms_cc) ? payload.xms_cc.map(String) : []
   const isApp = payload.idtyp === 'app'
-  if (isCaeCapable(xmsCc)) {
-    const client = state.clients.get(String(payload.azp))
-    if (client?.disabledAt !== undefined && client.disabledAt > issuedMs) {
-      return nbfChallenge('ServicePrincipalDisabled', client.disabledAt)
-    }
+  const capable = isCaeCapable(xmsCc)
+  if (capable && (!isApp || ctx.config.resource === 'graph')) {
+    const sp = servicePrincipalEvent(ctx, payload.azp, issuedMs)
+    if (sp) return { type: 'challenge', decision: sp }
     if (!isApp) {
-      const user = userByOid(state, payload.oid)
-      const event = user?.criticalEvent
-      if (event && event.at > issuedMs) return nbfChallenge(event.cause, event.at)
-    }
-    if (payload.ipaddr !== state.ipAddress) {
-      const at = Math.floor((state.locationChangedAt ?? Math.max(issuedMs, 0)) / 1000)
-      return {
-        error: 'invalid_token',
-        cause: 'LocationConditionEvaluationSatisfied',
-        description: 'Tenant IP Policy validate failed.',
-        claims: `{"access_token":{"nbf":{"essential":true,"value":"${at}"},"xms_rp_ipaddr":{"value":"${state.ipAddress}"}}}`,
+      const event = userByOid(state, payload.oid)?.criticalEvent
+      if (event && event.at > issuedMs) {
+        return { type: 'challenge', decision: { kind: 'event', ...event } }
       }
+    }
+    const moved = state.locationChangedAt
+    if (moved !== undefined && moved > issuedMs) {
+      const decision: CaeDecision = {
+        kind: 'location',
+        cause: 'LocationConditionEvaluationSatisfied',
+        at: moved,
+        ipAddress: state.ipAddress,
+      }
+      return { type: 'challenge', decision }
     }
   }
   if (!isApp) {
@@ -70,32 +74,18 @@ export function evaluateToken(
       (r) => covers(r.pathPrefix, path) && !acrs.includes(r.authContext),
     )
     if (rule) {
-      return {
-        error: 'insufficient_claims',
+      const decision: CaeDecision = {
+        kind: 'authContext',
         cause: 'AuthenticationContextRequired',
-        description: `The resource requires authentication context ${rule.authContext}.`,
-        claims: `{"access_token":{"acrs":{"essential":true,"value":"${rule.authContext}"}}}`,
+        at: ctx.config.now(),
+        authContext: rule.authContext,
       }
+      return { type: capable ? 'challenge' : 'refuse', decision }
     }
   }
-  if (state.faults.alwaysChallenge) return nbfChallenge('ForcedChallenge', ctx.config.now())
-  return undefined
-}
-
-/** The Bearer challenge of the API, Graph's parameter order; claims base64 (standard, padded). */
-export function formatChallenge(
-  ctx: Context,
-  origin: string,
-  error?: { error: string; description: string; claims?: string },
-): string {
-  const params = [
-    'realm=""',
-    `authorization_uri="${origin}/${ctx.config.tenantId}/oauth2/authorize"`,
-    `client_id="${ctx.config.apiAppId}"`,
-  ]
-  if (error) {
-    params.push(`error="${error.error}"`, `error_description="${error.description}"`)
-    if (error.claims !== undefined) params.push(`claims="${base64Text(error.claims)}"`)
+  if (state.faults.alwaysChallenge) {
+    const decision: CaeDecision = { kind: 'event', cause: 'ForcedChallenge', at: ctx.config.now() }
+    return { type: 'challenge', decision }
   }
-  return `Bearer ${params.join(', ')}`
+  return undefined
 }

@@ -17,6 +17,10 @@ it('parses the port and certificate directory', () => {
     certDir: '/tmp/x',
     help: false,
   })
+  expect(parseCliArgs(['--resource', 'arm', '--seed=7'])).toMatchObject({
+    resource: 'arm',
+    seed: 7,
+  })
   expect(
     parseCliArgs(['--admin-origin', 'http://localhost:3000', '--admin-origin=https://app.test'])
       .adminOrigins,
@@ -25,6 +29,8 @@ it('parses the port and certificate directory', () => {
     ['--port', '70000'],
     ['--port'],
     ['--verbose'],
+    ['--resource', 'storage'],
+    ['--seed', '-1'],
     ['--admin-origin', 'http://localhost:3000/app'],
   ]) {
     expect(() => parseCliArgs(bad)).toThrow(

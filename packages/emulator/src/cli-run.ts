@@ -2,7 +2,9 @@
 import { resolve } from 'node:path'
 import { loadOrCreateCertificate } from './cert'
 import { DEFAULT_MIDDLE_TIER_SCOPE, DEFAULT_SPA_CLIENT_ID } from './defaults'
+import { isSeed } from './random'
 import { type RunningEmulator, startEmulator } from './server'
+import type { ResourceDialect } from './types'
 
 /** Where the CLI writes its output. */
 export type CliIo = { log(line: string): void; error(line: string): void }
@@ -13,14 +15,18 @@ export type CliOptions = {
   help: boolean
   /** Browser origins allowed to call `/admin/*` (and read it through CORS), e.g. your SPA's. */
   adminOrigins?: string[]
+  resource?: ResourceDialect
+  seed?: number
 }
 
-const USAGE = `Usage: cae-emulator [--port N] [--cert-dir DIR] [--admin-origin ORIGIN]...
+const USAGE = `Usage: cae-emulator [--port N] [--cert-dir DIR] [--admin-origin ORIGIN]... [--resource R] [--seed N]
 
   --port N               HTTPS port on localhost (0 = a free port)      default 8443
   --cert-dir DIR         where cert.pem/key.pem are read or created      default ./.cae-emulator
   --admin-origin ORIGIN  a page origin that may call /admin/* (repeat for more), e.g.
                          http://localhost:3000; non-browser clients always may
+  --resource R           the API's challenge dialect: graph, arm or keyvault   default graph
+  --seed N               seed of token lifetimes and random variants     default 1
   --help                 show this help`
 
 /** Parses the arguments; throws a TypeError (code ERR_EMULATOR_INVALID_ARGUMENT) on bad input. */
@@ -41,7 +47,17 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
         throw usageError('--port must be 0 to 65535')
       options.port = port
     } else if (name === '--cert-dir') options.certDir = value()
-    else if (name === '--admin-origin') {
+    else if (name === '--resource') {
+      const resource = value()
+      if (resource !== 'graph' && resource !== 'arm' && resource !== 'keyvault') {
+        throw usageError('--resource must be graph, arm or keyvault')
+      }
+      options.resource = resource
+    } else if (name === '--seed') {
+      const seed = Number(value())
+      if (!isSeed(seed)) throw usageError('--seed must be an integer from 0 to 4294967295')
+      options.seed = seed
+    } else if (name === '--admin-origin') {
       const origin = value()
       if (!URL.canParse(origin) || new URL(origin).origin !== origin)
         throw usageError('--admin-origin must be an origin, e.g. http://localhost:3000')
@@ -75,6 +91,7 @@ function banner(idp: RunningEmulator, certPath: string, created: boolean): strin
     `  knownAuthorities  ["${idp.knownAuthority}"]`,
     `  tenant id         ${idp.tenantId}`,
     `  API               ${idp.apiUrl}  (GET /me, GET /messages, POST /messages)`,
+    `  resource dialect  ${idp.emulator.resource} (seed ${idp.emulator.seed})`,
     `  API scopes        delegated: ${idp.apiScopes.delegated.join(' ')}`,
     `                    app: ${idp.apiScopes.app}`,
     `  middle tier scope ${DEFAULT_MIDDLE_TIER_SCOPE}`,
@@ -116,6 +133,8 @@ export async function runCli(
     port: options.port,
     ...(options.adminOrigins && { corsOrigins: options.adminOrigins }),
     tls: { cert: certificate.cert, key: certificate.key },
+    ...(options.resource === undefined ? {} : { resource: options.resource }),
+    ...(options.seed === undefined ? {} : { seed: options.seed }),
   })
   for (const line of banner(idp, certificate.certPath, certificate.created)) io.log(line)
   return idp

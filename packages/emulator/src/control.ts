@@ -1,17 +1,68 @@
 /** Admin operations: one per CAE event, test faults, logs and reset. */
 import type { Context } from './context'
-import { createState, type UserState } from './state'
+import { CHALLENGE_VARIANTS } from './dialects'
+import { type ClientState, createState, type UserState } from './state'
 import type {
   ChallengeCause,
   EmulatorAdmin,
   EmulatorEvent,
   EmulatorEventType,
   FailTokenRequestsOptions,
+  FidelityVariants,
+  LeaveTrustedLocationOptions,
 } from './types'
 
 /** A coded TypeError for bad admin arguments (oauth4webapi style: `err.code`). */
 function argumentError(code: string, message: string): TypeError {
   return Object.assign(new TypeError(message), { code })
+}
+
+function requireBoolean(name: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') {
+    throw argumentError('ERR_EMULATOR_INVALID_ARGUMENT', `"${name}" must be true or false`)
+  }
+  return value
+}
+
+/** Checks a variants object against the dialect; returns the fields it sets. */
+function checkVariants(
+  resource: keyof typeof CHALLENGE_VARIANTS,
+  value: unknown,
+): FidelityVariants {
+  if (!value || typeof value !== 'object' || Array.isArray(value)) {
+    throw argumentError('ERR_EMULATOR_INVALID_ARGUMENT', '"variants" must be an object')
+  }
+  const { challenge, graphLocation, stepUpClaims } = value as Record<string, unknown>
+  const names = ['default', 'random', ...CHALLENGE_VARIANTS[resource]]
+  const out: FidelityVariants = {}
+  if (challenge !== undefined) {
+    if (typeof challenge !== 'string' || !names.includes(challenge)) {
+      throw argumentError(
+        'ERR_EMULATOR_INVALID_ARGUMENT',
+        `"challenge" must be one of ${names.join(', ')} for the ${resource} dialect`,
+      )
+    }
+    out.challenge = challenge
+  }
+  if (graphLocation !== undefined) {
+    if (graphLocation !== 'invalid_token' && graphLocation !== 'insufficient_claims') {
+      throw argumentError(
+        'ERR_EMULATOR_INVALID_ARGUMENT',
+        '"graphLocation" must be invalid_token or insufficient_claims',
+      )
+    }
+    out.graphLocation = graphLocation
+  }
+  if (stepUpClaims !== undefined) {
+    if (typeof stepUpClaims !== 'boolean' && stepUpClaims !== 'random') {
+      throw argumentError(
+        'ERR_EMULATOR_INVALID_ARGUMENT',
+        '"stepUpClaims" must be a boolean or random',
+      )
+    }
+    out.stepUpClaims = stepUpClaims
+  }
+  return out
 }
 
 function requireCount(name: string, value: unknown): number {
@@ -30,6 +81,14 @@ export function createAdmin(ctx: Context, rewind: () => void): EmulatorAdmin {
     const event: EmulatorEvent = { at: ctx.tick(), type, ...fields }
     state.events.push(event)
     return { ...event }
+  }
+
+  const servicePrincipal = (clientId: unknown): ClientState => {
+    const client = typeof clientId === 'string' ? state.clients.get(clientId) : undefined
+    if (!client) {
+      throw argumentError('ERR_EMULATOR_UNKNOWN_CLIENT', `unknown client: ${String(clientId)}`)
+    }
+    return client
   }
 
   const user = (username: unknown): UserState => {
@@ -88,11 +147,19 @@ export function createAdmin(ctx: Context, rewind: () => void): EmulatorAdmin {
       target.riskRaisedAt = at
       return event
     },
-    leaveTrustedLocation() {
-      // Never an address a token of an earlier test holds (reset() does not restart the series).
+    leaveTrustedLocation(options: LeaveTrustedLocationOptions = {}) {
+      const enforcement = options?.enforcement ?? 'silent'
+      if (enforcement !== 'silent' && enforcement !== 'block') {
+        throw argumentError(
+          'ERR_EMULATOR_INVALID_ARGUMENT',
+          '"enforcement" must be silent or block',
+        )
+      }
+      // A new address on every call, never one of an earlier test (reset() keeps the series).
       state.ipAddress = `203.0.113.${7 + (nextIp++ % 248)}`
-      const event = record('leaveTrustedLocation', { ipAddress: state.ipAddress })
+      const event = record('leaveTrustedLocation', { ipAddress: state.ipAddress, enforcement })
       state.locationChangedAt = event.at
+      state.locationEnforcement = enforcement
       return event
     },
     requireAuthContext(pathPrefix, authContext = 'c1') {
@@ -111,13 +178,35 @@ export function createAdmin(ctx: Context, rewind: () => void): EmulatorAdmin {
       return record('requireAuthContext', { pathPrefix: prefix, authContext })
     },
     disableServicePrincipal(clientId) {
-      const client = typeof clientId === 'string' ? state.clients.get(clientId) : undefined
-      if (!client) {
-        throw argumentError('ERR_EMULATOR_UNKNOWN_CLIENT', `unknown client: ${String(clientId)}`)
-      }
+      const client = servicePrincipal(clientId)
       const event = record('disableServicePrincipal', { clientId })
       client.disabledAt = event.at
       return event
+    },
+    deleteServicePrincipal(clientId) {
+      const client = servicePrincipal(clientId)
+      const event = record('deleteServicePrincipal', { clientId })
+      client.deletedAt = event.at
+      return event
+    },
+    raiseServicePrincipalRisk(clientId) {
+      const client = servicePrincipal(clientId)
+      const event = record('raiseServicePrincipalRisk', { clientId })
+      client.riskAt = event.at
+      return event
+    },
+    detectLoops(enabled) {
+      state.loops = { enabled: requireBoolean('enabled', enabled), seen: new Map() }
+      return record('detectLoops', { detail: { enabled } })
+    },
+    useVariants(variants) {
+      const set = checkVariants(config.resource, variants)
+      Object.assign(state.variants, set)
+      return record('useVariants', { detail: { ...set } })
+    },
+    blockThirdPartyCookies(enabled) {
+      state.thirdPartyCookiesBlocked = requireBoolean('enabled', enabled)
+      return record('blockThirdPartyCookies', { detail: { enabled } })
     },
     reset() {
       Object.assign(state, createState(config))
@@ -142,11 +231,8 @@ export function createAdmin(ctx: Context, rewind: () => void): EmulatorAdmin {
       return record('delayTokenRequests', { detail: { count, ms } })
     },
     alwaysChallenge(enabled) {
-      if (typeof enabled !== 'boolean') {
-        throw argumentError('ERR_EMULATOR_INVALID_ARGUMENT', '"enabled" must be true or false')
-      }
-      state.faults.alwaysChallenge = enabled === true
-      return record('alwaysChallenge', { detail: { enabled: enabled === true } })
+      state.faults.alwaysChallenge = requireBoolean('enabled', enabled)
+      return record('alwaysChallenge', { detail: { enabled } })
     },
     tokenRequests: () => state.tokenLog.map((r) => ({ ...r, capabilities: [...r.capabilities] })),
     apiRequests: () => state.apiLog.map((r) => ({ ...r })),

@@ -124,6 +124,8 @@ export function createEmulator(options: EmulatorOptions = {}): Emulator {
     apiPath: config.apiPath,
     apiScopes: { app: API_APP_SCOPE, delegated: [...API_DELEGATED_SCOPES] },
     mfaCode: config.mfaCode,
+    resource: config.resource,
+    seed: config.seed,
     get users() {
       return [...state.users.values()].map(({ username, password, displayName, oid }) => ({
         username,

@@ -28,10 +28,13 @@ export {
   type DefaultUser,
   TRUSTED_IP_ADDRESS,
 } from './defaults'
+export { CHALLENGE_VARIANTS, GRAPH_APP_ID } from './dialects'
 // Emulator core (platform-neutral).
 export { createEmulator } from './emulator'
 // HTTPS server (Node). Loaded on demand so browser bundles of the core never pull node:https.
 export type { AzureIdentityEmulatorOptions } from './identity-options'
+export { LOCATION_POLICY_ID, SPLIT_IP_TOKEN_LIFETIME } from './location'
+export { LOOP_LIMIT, LOOP_WINDOW_MS } from './loop-detection'
 export type { MsalNodeClientOptions, MsalNodeEmulatorConfig } from './msal-config'
 export type {
   ClientCertificate,
@@ -54,6 +57,10 @@ export type {
   EmulatorOptions,
   EmulatorUrls,
   FailTokenRequestsOptions,
+  FidelityVariants,
+  LeaveTrustedLocationOptions,
+  LocationEnforcement,
+  ResourceDialect,
   TokenRequestRecord,
   UserInfo,
   UserSeed,

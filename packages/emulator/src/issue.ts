@@ -2,6 +2,7 @@
 import type { ClaimsRequest } from './claims'
 import { isCaeCapable } from './claims'
 import { type Context, issuer } from './context'
+import { locationLifetime } from './location'
 import type { ScopeGrant } from './scopes'
 import {
   type ClientAuthMethod,
@@ -27,9 +28,31 @@ type Common = {
 /** Entra's `azpacr`: how the client authenticated (0 public, 1 secret, 2 certificate). */
 const AZPACR: Record<ClientAuthMethod, string> = { none: '0', secret: '1', certificate: '2' }
 
-function lifetime(ctx: Context, claims: ClaimsRequest): number {
-  // CAE-capable clients get long-lived tokens (Entra: 20-28 h) because the resource can revoke them.
-  return isCaeCapable(claims.capabilities) ? ctx.config.lifetimes.cae : ctx.config.lifetimes.default
+const CAE_MIN_SECONDS = 20 * 3600
+const CAE_MAX_SECONDS = 28 * 3600
+const WORKLOAD_SECONDS = 24 * 3600
+
+/**
+ * Access-token lifetime in seconds. CAE-capable clients get long-lived tokens because the
+ * resource can revoke them: users 20 to 28 h (a seeded draw), workload identities 24 h and only
+ * for Graph; `tokenLifetimes.cae` fixes both. While the IPs seen by Entra and the resource differ,
+ * a CAE token lasts one hour.
+ */
+function lifetime(ctx: Context, claims: ClaimsRequest, kind: 'user' | 'app'): number {
+  const { lifetimes, resource } = ctx.config
+  if (!isCaeCapable(claims.capabilities) || (kind === 'app' && resource !== 'graph')) {
+    return lifetimes.default
+  }
+  const fixed = lifetimes.cae ?? (kind === 'app' ? WORKLOAD_SECONDS : undefined)
+  const seconds =
+    fixed ??
+    CAE_MIN_SECONDS + Math.floor(ctx.state.random.next() * (CAE_MAX_SECONDS - CAE_MIN_SECONDS + 1))
+  return locationLifetime(ctx, seconds)
+}
+
+/** The capabilities Entra echoes in `xms_cc`: known ones only (`cp1`), once each. */
+function knownCapabilities(capabilities: readonly string[]): string[] {
+  return [...new Set(capabilities.filter((c) => isCaeCapable([c])))]
 }
 
 function baseClaims(ctx: Context, input: Common, issuedMs: number, seconds: number) {
@@ -42,13 +65,16 @@ function baseClaims(ctx: Context, input: Common, issuedMs: number, seconds: numb
     exp: iat + seconds,
     azp: input.client.clientId,
     azpacr: AZPACR[input.clientAuth],
-    appid: input.client.clientId,
     tid: ctx.config.tenantId,
     uti: createUti(issuedMs, ctx.generation()),
     ver: '2.0',
-    ipaddr: ctx.state.ipAddress,
   }
-  if (input.claims.capabilities.length > 0) payload.xms_cc = [...input.claims.capabilities]
+  // v2 tokens: no v1-only claims (`appid`, `amr`, `ipaddr`).
+  const known = knownCapabilities(input.claims.capabilities)
+  if (known.length > 0) {
+    payload.xms_cc = known
+    payload.xms_ssm = '1'
+  }
   return payload
 }
 
@@ -74,7 +100,7 @@ export type UserIssue = Common & {
 export async function issueUserTokens(ctx: Context, input: UserIssue) {
   const keys = await ctx.keys()
   const issuedMs = ctx.tick()
-  const seconds = lifetime(ctx, input.claims)
+  const seconds = lifetime(ctx, input.claims, 'user')
   const { user, session, client } = input
   const sub = await sha256(`${user.oid}:${client.clientId}`)
   const identity = {
@@ -84,12 +110,10 @@ export async function issueUserTokens(ctx: Context, input: UserIssue) {
     sub,
     sid: session.id,
   }
-  const amr = session.mfaAt === undefined ? ['pwd'] : ['pwd', 'mfa']
   const access: Record<string, unknown> = {
     ...baseClaims(ctx, input, issuedMs, seconds),
     ...identity,
     scp: input.grant.scp.join(' '),
-    amr,
   }
   if (session.acrs.size > 0) access.acrs = [...session.acrs].sort()
   const body: Record<string, unknown> = accessTokenResponse(
@@ -137,7 +161,7 @@ export async function issueUserTokens(ctx: Context, input: UserIssue) {
 export async function issueAppToken(ctx: Context, input: Common) {
   const keys = await ctx.keys()
   const issuedMs = ctx.tick()
-  const seconds = lifetime(ctx, input.claims)
+  const seconds = lifetime(ctx, input.claims, 'app')
   const access: Record<string, unknown> = {
     ...baseClaims(ctx, input, issuedMs, seconds),
     idtyp: 'app',
@@ -155,7 +179,7 @@ export async function issueOboToken(
 ) {
   const keys = await ctx.keys()
   const issuedMs = ctx.tick()
-  const seconds = lifetime(ctx, input.claims)
+  const seconds = lifetime(ctx, input.claims, 'user')
   const access: Record<string, unknown> = {
     ...baseClaims(ctx, input, issuedMs, seconds),
     name: input.user.displayName,
@@ -164,7 +188,6 @@ export async function issueOboToken(
     sub: await sha256(`${input.user.oid}:${input.client.clientId}`),
     sid: input.assertion.sid ?? randomGuid(),
     scp: input.grant.scp.join(' '),
-    amr: Array.isArray(input.assertion.amr) ? input.assertion.amr : ['pwd'],
   }
   if (Array.isArray(input.assertion.acrs)) access.acrs = input.assertion.acrs
   return accessTokenResponse(await signJwt(keys, access), seconds, input.grant)

@@ -1,10 +1,12 @@
 /** Conditional Access as the emulator models it: MFA requirement, user risk and auth contexts. */
+import type { Context } from './context'
 import type { Session, UserState } from './state'
 
 /** Conditional Access policy ids reported in `capolids` claims. */
 export const MFA_POLICY_ID = 'cae0f001-0000-4000-8000-00000000000f'
 export const RISK_POLICY_ID = 'cae0f002-0000-4000-8000-00000000000f'
 export const AUTH_CONTEXT_POLICY_ID = 'cae0f003-0000-4000-8000-00000000000f'
+export const SP_RISK_POLICY_ID = 'cae0f005-0000-4000-8000-00000000000f'
 
 export type SecondFactorNeed = {
   reason: 'mfa' | 'risk' | 'acrs'
@@ -71,4 +73,25 @@ export function stepUpDescription(need: SecondFactorNeed, resource: string): str
     return `AADSTS50076: The resource '${resource}' requires an authentication context that needs multi-factor authentication.`
   }
   return `AADSTS50076: Due to a configuration change made by your administrator, or because you moved to a new location, you must use multi-factor authentication to access '${resource}'.`
+}
+
+/**
+ * Whether this AADSTS50076 answer carries `claims`: captures from 2023 to 2024 carry none (the
+ * default); `variants.stepUpClaims` switches it on, or draws it (`'random'`, seeded).
+ */
+export function sendsStepUpClaims(ctx: Context): boolean {
+  const setting = ctx.state.variants.stepUpClaims
+  if (setting === 'random') return ctx.state.random.next() < 0.5
+  return setting === true
+}
+
+/** The optional fields of an AADSTS50076 answer: `suberror: basic_action`, and claims or not. */
+export function stepUpFields(
+  ctx: Context,
+  need: SecondFactorNeed,
+  acrs: readonly string[],
+): { suberror: string; claims?: string } {
+  return sendsStepUpClaims(ctx)
+    ? { suberror: 'basic_action', claims: stepUpClaims(need, acrs) }
+    : { suberror: 'basic_action' }
 }

@@ -1,7 +1,8 @@
 /** The CAE-enabled API: GET /me, GET /messages, POST /messages under the API path. */
-import { evaluateToken, formatChallenge } from './challenges'
+import { evaluateToken } from './challenges'
 import { type Context, tokenIssuedMs } from './context'
 import { API_APP_ROLE } from './defaults'
+import { renderChallenge, renderUnauthenticated } from './dialects'
 import { verifyJwt } from './tokens'
 import type { ApiRequestRecord } from './types'
 import { json } from './util'
@@ -58,9 +59,8 @@ async function answer(
   const authorization = request.headers.get('authorization') ?? ''
   const match = /^Bearer\s+(\S+)$/i.exec(authorization)
   if (!match?.[1]) {
-    return json(graphError('InvalidAuthenticationToken', 'Access token is empty.'), 401, {
-      'www-authenticate': formatChallenge(ctx, origin),
-    })
+    const { header, body } = renderUnauthenticated(ctx, origin)
+    return json(body, 401, { 'www-authenticate': header })
   }
   const verified = await verifyJwt(await ctx.keys(), match[1], {
     tenantId: ctx.config.tenantId,
@@ -68,25 +68,28 @@ async function answer(
     nowMs: ctx.config.now(),
   })
   if (!verified.ok) {
-    const header = formatChallenge(ctx, origin, {
-      error: 'invalid_token',
-      description: verified.description,
-    })
-    return json(graphError('InvalidAuthenticationToken', verified.description), 401, {
-      'www-authenticate': header,
-    })
+    const { header, body } = renderUnauthenticated(ctx, origin, verified)
+    return json(body, 401, { 'www-authenticate': header })
   }
   const token = verified.payload
   record.clientId = String(token.azp)
   if (typeof token.preferred_username === 'string') record.username = token.preferred_username
   const issuedMs = tokenIssuedMs(ctx, token)
-  const challenge = evaluateToken(ctx, token, issuedMs, path)
-  if (challenge) {
-    record.cause = challenge.cause
+  const evaluation = evaluateToken(ctx, token, issuedMs, path)
+  if (evaluation?.type === 'refuse') {
+    // The authentication-context guide: a client that cannot handle claims challenges gets a
+    // plain error, not a challenge it could not answer.
+    record.cause = evaluation.decision.cause
+    const message =
+      'The caller does not meet the authentication bar to carry out this operation. The service cannot allow an operation.'
+    return json(graphError('Forbidden', message), 403)
+  }
+  if (evaluation) {
+    const challenge = renderChallenge(ctx, origin, evaluation.decision)
+    record.cause = evaluation.decision.cause
     record.claims = challenge.claims
-    return json(graphError('InvalidAuthenticationToken', challenge.description), 401, {
-      'www-authenticate': formatChallenge(ctx, origin, challenge),
-    })
+    record.variant = challenge.variant
+    return json(challenge.body, challenge.status, { 'www-authenticate': challenge.header })
   }
   const isApp = token.idtyp === 'app'
   const roles = Array.isArray(token.roles) ? token.roles : []

@@ -2,6 +2,7 @@
 import { respondWithCode, returnTarget } from './authorize-response'
 import type { Context } from './context'
 import { authorizeErrorParams } from './errors'
+import { isLocationBlocked, locationAuthorizeError } from './location'
 import {
   grantAuthContexts,
   recordSecondFactor,
@@ -94,7 +95,13 @@ export async function handleSignIn(ctx: Context, request: Request, origin: strin
     return html(renderError('Sign-in expired', message), 400)
   }
   const client = ctx.state.clients.get(pending.request.clientId)
-  if (!client || client.disabledAt !== undefined) {
+  if (isLocationBlocked(ctx)) {
+    const params = locationAuthorizeError('login')
+    const target = returnTarget(pending.request, params)
+    const text = String(params.error_description)
+    return html(renderError('You cannot access this right now', text, target), 403)
+  }
+  if (!client || client.disabledAt !== undefined || client.deletedAt !== undefined) {
     return accountError(
       pending,
       'unauthorized_client',

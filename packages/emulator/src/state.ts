@@ -11,12 +11,16 @@ import {
   DEFAULT_USERS,
   TRUSTED_IP_ADDRESS,
 } from './defaults'
+import { DEFAULT_SEED, isSeed, type SeededRandom, seededRandom } from './random'
 import type {
   ApiRequestRecord,
   ChallengeCause,
   ClientAuthMethod,
   EmulatorEvent,
   EmulatorOptions,
+  FidelityVariants,
+  LocationEnforcement,
+  ResourceDialect,
   TokenRequestRecord,
 } from './types'
 import { stableGuid } from './util'
@@ -46,6 +50,10 @@ export type ClientState = {
   /** Object id of the service principal (`oid` of app-only tokens). */
   spOid: string
   disabledAt?: number
+  /** The service principal was deleted (the app is no longer in the tenant). */
+  deletedAt?: number
+  /** The service principal was marked high-risk. */
+  riskAt?: number
 }
 
 export type { ClientAuthMethod }
@@ -133,6 +141,16 @@ export type State = {
   pending: Map<string, PendingSignIn>
   ipAddress: string
   locationChangedAt?: number
+  /** How Conditional Access treats the current location (after leaveTrustedLocation). */
+  locationEnforcement: LocationEnforcement
+  /** Identical user-flow token requests: times (epoch ms) by fingerprint, while enabled. */
+  loops: { enabled: boolean; seen: Map<string, number[]> }
+  /** The captured variants in use. */
+  variants: FidelityVariants
+  /** Silent prompt=none sign-in sees no session cookie (Safari, Chrome incognito). */
+  thirdPartyCookiesBlocked: boolean
+  /** Draws lifetimes and random variants; restarts from the seed on reset(). */
+  random: SeededRandom
   authContextRules: Array<{ pathPrefix: string; authContext: string }>
   faults: Faults
   tokenLog: TokenRequestRecord[]
@@ -148,7 +166,12 @@ export type Config = {
   mfaCode: string
   apiPath: string
   apiAppId: string
-  lifetimes: { default: number; cae: number }
+  /** `cae` undefined: user tokens of CAE clients last a seeded 20 to 28 h, app tokens 24 h. */
+  lifetimes: { default: number; cae?: number }
+  resource: ResourceDialect
+  seed: number
+  variants: FidelityVariants
+  thirdPartyCookiesBlocked: boolean
   corsOrigins: string[]
   now: () => number
   userSeeds: UserState[]
@@ -191,13 +214,33 @@ export function resolveConfig(options: EmulatorOptions = {}): Config {
     apiAppId: API_APP_ID,
     lifetimes: {
       default: options.tokenLifetimes?.default ?? 3600,
-      cae: options.tokenLifetimes?.cae ?? 86_400,
+      ...(options.tokenLifetimes?.cae === undefined ? {} : { cae: options.tokenLifetimes.cae }),
     },
+    resource: resourceOption(options.resource),
+    seed: seedOption(options.seed),
+    variants: { ...options.variants },
+    thirdPartyCookiesBlocked: options.thirdPartyCookies === 'blocked',
     corsOrigins: options.corsOrigins ?? [],
     now: options.now ?? Date.now,
     userSeeds: [...users.values()],
     clientSeeds: [...clients.values()],
   }
+}
+
+function invalidOption(message: string): TypeError {
+  return Object.assign(new TypeError(message), { code: 'ERR_EMULATOR_INVALID_ARGUMENT' })
+}
+
+function resourceOption(value: unknown): ResourceDialect {
+  if (value === undefined) return 'graph'
+  if (value === 'graph' || value === 'arm' || value === 'keyvault') return value
+  throw invalidOption(`"resource" must be 'graph', 'arm' or 'keyvault', not ${String(value)}`)
+}
+
+function seedOption(value: unknown): number {
+  if (value === undefined) return DEFAULT_SEED
+  if (isSeed(value)) return value
+  throw invalidOption('"seed" must be an integer from 0 to 4294967295')
 }
 
 /** A fresh state from the seeds (deep copies: admin operations never mutate the seeds). */
@@ -212,6 +255,11 @@ export function createState(config: Config): State {
     codes: new Map(),
     pending: new Map(),
     ipAddress: TRUSTED_IP_ADDRESS,
+    locationEnforcement: 'silent',
+    loops: { enabled: false, seen: new Map() },
+    variants: { ...config.variants },
+    thirdPartyCookiesBlocked: config.thirdPartyCookiesBlocked,
+    random: seededRandom(config.seed),
     authContextRules: [],
     faults: { alwaysChallenge: false },
     tokenLog: [],

@@ -15,6 +15,7 @@ import {
   DEFAULT_DAEMON_CLIENT_ID as DAEMON,
   DEFAULT_DAEMON_CLIENT_SECRET as SECRET,
 } from './defaults'
+import { createEmulator } from './emulator'
 
 const emulator = useEmulator()
 
@@ -109,7 +110,8 @@ it('honours the xms_cc capabilities of the claims parameter', async () => {
     claims:
       '{"access_token":{"xms_cc":{"values":["CP1","cp2"]}},"id_token":{"login_hint":{"essential":false}}}',
   })
-  expect(decodeJwt(tokens.access_token as string).xms_cc).toEqual(['CP1', 'cp2'])
+  // Only known capabilities are echoed.
+  expect(decodeJwt(tokens.access_token as string).xms_cc).toEqual(['CP1'])
 })
 
 it('sets Retry-After on injected 5xx failures and logs each request in order', async () => {
@@ -130,3 +132,48 @@ it('logs requests on arrival so concurrent ones keep their order', async () => {
   expect(emulator.admin.tokenRequests()).toHaveLength(2)
   expect(emulator.admin.tokenRequests().every((r) => r.ok)).toBe(true)
 })
+
+it('draws CAE user-token lifetimes between 20 and 28 h from the seed; tokenLifetimes fixes them', async () => {
+  const lifetimes = async (options: Parameters<typeof createEmulator>[0]) => {
+    const local = createEmulator(options)
+    const out: number[] = []
+    for (let i = 0; i < 4; i++) {
+      const tokens = await spaSignInTo(local)
+      out.push(tokens.expires_in)
+    }
+    return out
+  }
+  const seeded = await lifetimes({ seed: 7 })
+  expect(await lifetimes({ seed: 7 })).toEqual(seeded)
+  expect(await lifetimes({ seed: 8 })).not.toEqual(seeded)
+  for (const seconds of seeded) {
+    expect(seconds).toBeGreaterThanOrEqual(20 * 3600)
+    expect(seconds).toBeLessThanOrEqual(28 * 3600)
+  }
+  expect(await lifetimes({ seed: 7, tokenLifetimes: { cae: 5000 } })).toEqual([
+    5000, 5000, 5000, 5000,
+  ])
+})
+
+/** A delegated CP1 token from an in-memory emulator, through the sign-in page. */
+async function spaSignInTo(local: ReturnType<typeof createEmulator>) {
+  const localFetch: typeof fetch = (input, init) =>
+    local.handle(new Request(input as string, init as RequestInit))
+  const claims = '{"access_token":{"xms_cc":{"values":["CP1"]}}}'
+  const url = new URL(authorizeUrl(emulator, { claims }))
+  url.pathname = `/${local.tenantId}/oauth2/v2.0/authorize`
+  const page = await signIn(localFetch, url.toString(), ALICE)
+  const response = await localFetch(`${url.origin}/${local.tenantId}/oauth2/v2.0/token`, {
+    method: 'POST',
+    body: new URLSearchParams({
+      client_id: SPA,
+      grant_type: 'authorization_code',
+      code: page.params.get('code') ?? '',
+      redirect_uri: SPA_REDIRECT,
+      code_verifier: 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk',
+      scope: local.apiScopes.delegated.join(' '),
+      claims,
+    }),
+  })
+  return (await response.json()) as { expires_in: number }
+}

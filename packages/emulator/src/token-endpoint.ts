@@ -4,6 +4,8 @@ import { parseClaimsRequest } from './claims'
 import { JWT_BEARER_ASSERTION, verifyClientAssertion } from './client-assertion'
 import type { Context } from './context'
 import { oauthError, type TokenOutcome } from './errors'
+import { isLocationBlocked, locationRefusal } from './location'
+import { detectLoop } from './loop-detection'
 import { type ClientAuthMethod, type ClientState, isConfidential } from './state'
 import type { TokenRequestRecord } from './types'
 import { redeemCode, redeemRefreshToken } from './user-grants'
@@ -48,7 +50,8 @@ async function authenticateClient(
   const clientId = form.get('client_id') ?? basic?.id ?? ''
   const secret = form.get('client_secret') ?? basic?.secret
   const client = ctx.state.clients.get(clientId)
-  if (!client) {
+  // A deleted service principal: the app is no longer in the tenant.
+  if (!client || client.deletedAt !== undefined) {
     const description = `Application with identifier '${clientId}' was not found in the directory '${ctx.config.tenantDomain}'.`
     return {
       ok: false,
@@ -121,6 +124,8 @@ async function dispatch(
       description: claims.description,
     })
   }
+  // Conditional Access: outside the allowed network nothing is issued, whatever the grant.
+  if (isLocationBlocked(ctx)) return locationRefusal(ctx)
   const input = {
     origin,
     client: auth.client,
@@ -187,7 +192,16 @@ export async function handleToken(ctx: Context, request: Request, origin: string
   }
   // Logged on arrival so concurrent requests keep their arrival order.
   ctx.state.tokenLog.push(record)
-  const outcome = (await applyFaults(ctx)) ?? (await dispatch(ctx, origin, form, request, record))
+  const dispatched =
+    (await applyFaults(ctx)) ?? (await dispatch(ctx, origin, form, request, record))
+  const outcome =
+    detectLoop(ctx, {
+      grantType: record.grantType,
+      clientId: record.clientId,
+      username: dispatched.username,
+      scope: record.scope,
+      claims: record.claims,
+    }) ?? dispatched
   record.status = outcome.status
   record.ok = outcome.status === 200
   if (outcome.username !== undefined) record.username = outcome.username

@@ -63,7 +63,64 @@ export type EmulatorOptions = {
   corsOrigins?: string[]
   /** Clock in epoch milliseconds (tests may inject one). @default Date.now */
   now?: () => number
+  /**
+   * Which real resource the API plays: its `WWW-Authenticate` forms, 401 bodies and the events it
+   * raises (see the fidelity table of the README). @default 'graph'
+   */
+  resource?: ResourceDialect
+  /**
+   * Seed of everything the emulator draws at random: CAE token lifetimes (20 to 28 h) and, with
+   * `variants: { challenge: 'random' }`, header variants. Same seed, same run; `seed` on the
+   * emulator says which one was used. @default 1
+   */
+  seed?: number
+  /** Captured forms other than the most common one (the default). @default {} */
+  variants?: FidelityVariants
+  /**
+   * `'blocked'`: the browser withholds the session cookie from third-party frames (Safari, Chrome
+   * incognito), so silent `prompt=none` sign-in finds no session. @default 'allowed'
+   */
+  thirdPartyCookies?: 'allowed' | 'blocked'
 }
+
+/** The real resources whose challenge dialects the emulator's API speaks. */
+export type ResourceDialect = 'graph' | 'arm' | 'keyvault'
+
+/**
+ * Captured forms the emulator can send instead of the most common one. Every field is optional;
+ * an absent field keeps the default form.
+ */
+export type FidelityVariants = {
+  /**
+   * Header form of the API's challenges: a variant name of the dialect (see
+   * {@link CHALLENGE_VARIANTS}), `'default'` (the most common captured form), or `'random'` (a
+   * seeded pick per challenge, recorded in `apiRequests()[i].variant`).
+   */
+  challenge?: string
+  /**
+   * Graph's challenge for a location change, which no capture shows: `'invalid_token'` (with
+   * `xms_rp_ipaddr`, ARM's captured form; the default) or `'insufficient_claims'`.
+   */
+  graphLocation?: 'invalid_token' | 'insufficient_claims'
+  /**
+   * Whether AADSTS50076 (`basic_action`) from `/token` carries `claims` with the policy ids.
+   * Captures from 2023 to 2024 carry none (the default, `false`); `'random'` draws per answer.
+   */
+  stepUpClaims?: boolean | 'random'
+}
+
+/** Options of {@link EmulatorAdmin.leaveTrustedLocation}. */
+export type LeaveTrustedLocationOptions = {
+  /**
+   * `'silent'`: only the IP seen by the resource and by Entra differ; Entra issues a one-hour
+   * token that suspends IP checks. `'block'`: the client left the allowed network; Entra refuses
+   * every token (AADSTS53003), interactive sign-in included. @default 'silent'
+   */
+  enforcement?: LocationEnforcement
+}
+
+/** How Conditional Access treats the client after a location change. */
+export type LocationEnforcement = 'silent' | 'block'
 
 /** Scopes of the CAE-enabled API. */
 export type ApiScopes = {
@@ -101,6 +158,8 @@ export type ChallengeCause =
   | 'TokenCreatedWithOutdatedPolicies'
   | 'UserRiskHigh'
   | 'ServicePrincipalDisabled'
+  | 'ServicePrincipalDeleted'
+  | 'ServicePrincipalRiskHigh'
   | 'LocationConditionEvaluationSatisfied'
   | 'AuthenticationContextRequired'
   | 'ForcedChallenge'
@@ -148,6 +207,8 @@ export type ApiRequestRecord = {
   claims?: string
   /** Why the token was challenged. */
   cause?: ChallengeCause
+  /** Which header variant of the resource dialect answered (challenges only). */
+  variant?: string
   /** `azp` of the presented token. */
   clientId?: string
   /** `preferred_username` of the presented (delegated) token. */
@@ -164,6 +225,11 @@ export type EmulatorEventType =
   | 'leaveTrustedLocation'
   | 'requireAuthContext'
   | 'disableServicePrincipal'
+  | 'deleteServicePrincipal'
+  | 'raiseServicePrincipalRisk'
+  | 'detectLoops'
+  | 'useVariants'
+  | 'blockThirdPartyCookies'
   | 'failTokenRequests'
   | 'delayTokenRequests'
   | 'alwaysChallenge'
@@ -177,6 +243,8 @@ export type EmulatorEvent = {
   clientId?: string
   /** New public IP address (leaveTrustedLocation). */
   ipAddress?: string
+  /** How Conditional Access treats the new location (leaveTrustedLocation). */
+  enforcement?: LocationEnforcement
   pathPrefix?: string
   authContext?: string
   detail?: Record<string, unknown>
@@ -206,12 +274,29 @@ export type EmulatorAdmin = {
   revokeSessions(username: string): EmulatorEvent
   /** Marks the user high-risk: refresh fails with `basic_action` until the user passes MFA. */
   raiseUserRisk(username: string): EmulatorEvent
-  /** Moves the client to an untrusted public IP; CP1 tokens from the old IP get `invalid_token`. */
-  leaveTrustedLocation(): EmulatorEvent
+  /**
+   * Moves the client to a new public IP (a new one on every call): CAE tokens issued before are
+   * challenged. Then, by `enforcement`, `/token` answers with a one-hour token (`'silent'`, the
+   * default) or refuses every request with AADSTS53003 (`'block'`) until `reset()`.
+   */
+  leaveTrustedLocation(options?: LeaveTrustedLocationOptions): EmulatorEvent
   /** Requires authentication context `authContext` on API paths starting with `pathPrefix`. */
   requireAuthContext(pathPrefix: string, authContext?: string): EmulatorEvent
   /** Disables a client's service principal: no tokens (AADSTS7000112), its CP1 tokens are challenged. */
   disableServicePrincipal(clientId: string): EmulatorEvent
+  /** Deletes a client's service principal: no tokens (AADSTS700016), its CP1 app tokens are challenged (Graph). */
+  deleteServicePrincipal(clientId: string): EmulatorEvent
+  /** Marks a service principal high-risk: client credentials refused (AADSTS53003), CP1 app tokens challenged (Graph). */
+  raiseServicePrincipalRisk(clientId: string): EmulatorEvent
+  /**
+   * Loop detection: while enabled, the sixth identical user-flow token request (same grant, client,
+   * user, scopes and claims) within 20 s is refused with `invalid_grant` AADSTS50196.
+   */
+  detectLoops(enabled: boolean): EmulatorEvent
+  /** Switches captured variants (see {@link FidelityVariants}); fields left out keep their value. */
+  useVariants(variants: FidelityVariants): EmulatorEvent
+  /** While enabled, silent `prompt=none` sign-in finds no session (third-party cookies blocked). */
+  blockThirdPartyCookies(enabled: boolean): EmulatorEvent
   /** Restores the seeds, forgets sessions, refresh tokens, logs, faults and events; keeps signing keys. */
   reset(): void
   /** Admin operations performed since the last reset, oldest first. */
@@ -258,4 +343,8 @@ export type Emulator = {
   urls(origin: string): EmulatorUrls
   /** Resolves once the signing key exists (handle() waits for it by itself). */
   ready(): Promise<void>
+  /** The resource dialect of the API. */
+  resource: ResourceDialect
+  /** The seed of this emulator's random draws: pass it as `seed` to replay a run. */
+  seed: number
 }

@@ -3,7 +3,7 @@ import type { ClaimsRequest } from './claims'
 import type { Context } from './context'
 import { oauthError, type TokenOutcome } from './errors'
 import { issueUserTokens } from './issue'
-import { grantAuthContexts, secondFactorNeed, stepUpClaims, stepUpDescription } from './policy'
+import { grantAuthContexts, secondFactorNeed, stepUpDescription, stepUpFields } from './policy'
 import { resolveScopes } from './scopes'
 import { type ClientAuthMethod, type ClientState, type Session, userByOid } from './state'
 import { sha256, splitScopes } from './util'
@@ -63,8 +63,7 @@ async function issueFromSession(
   const need = secondFactorNeed(user, session, input.claims.acrs)
   if (need) {
     return invalidGrant(ctx, 50076, stepUpDescription(need, scopes.grant.resource.appId), {
-      suberror: 'basic_action',
-      claims: stepUpClaims(need, input.claims.acrs),
+      ...stepUpFields(ctx, need, input.claims.acrs),
       username,
     })
   }

@@ -1,7 +1,7 @@
 // @vitest-environment node
 import { ConfidentialClientApplication, ServerError } from '@azure/msal-node'
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest'
-import { API_APP_ID, DEFAULT_DAEMON_CLIENT_ID, TRUSTED_IP_ADDRESS } from '../src/index'
+import { API_APP_ID, DEFAULT_DAEMON_CLIENT_ID, GRAPH_APP_ID } from '../src/index'
 import { type RunningEmulator, startEmulator } from '../src/server'
 import { challengeClaims, decodeJwt, readBearer } from './helpers'
 
@@ -37,9 +37,10 @@ function callApi(token: string, path = '/messages', init: RequestInit = {}) {
   })
 }
 
+// Graph's recorded form; the location challenge (not captured for Graph) adds ARM's description.
 const challengeShape = (error: string) =>
   new RegExp(
-    `^Bearer realm="", authorization_uri="https://localhost:\\d+/${idp.tenantId}/oauth2/authorize", client_id="${API_APP_ID}", error="${error}", error_description="[^"]+", claims="[A-Za-z0-9+/]+={0,2}"$`,
+    `^Bearer realm="", authorization_uri="https://localhost:\\d+/common/oauth2/authorize", client_id="${GRAPH_APP_ID}", error="${error}",${error === 'invalid_token' ? ' error_description="[^"]+",' : ''} claims="[A-Za-z0-9+/]+={0,2}"$`,
   )
 
 it('issues a long-lived CP1 app token with roles that the API accepts', async () => {
@@ -51,11 +52,14 @@ it('issues a long-lived CP1 app token with roles that the API accepts', async ()
     idtyp: 'app',
     roles: ['Messages.ReadWrite.All'],
     xms_cc: ['CP1'],
-    ipaddr: TRUSTED_IP_ADDRESS,
+    xms_ssm: '1',
     tid: idp.tenantId,
     iss: `${idp.url}/${idp.tenantId}/v2.0`,
   })
+  // Workload identities: 24 h CAE tokens, and no v1-only claims in a v2 token.
   expect(Number(payload.exp) - Number(payload.iat)).toBe(86_400)
+  expect(payload).not.toHaveProperty('ipaddr')
+  expect(payload).not.toHaveProperty('appid')
   const response = await callApi(token)
   expect(response.status).toBe(200)
   expect(await response.json()).toMatchObject({ value: [{ id: 'm-1' }] })
@@ -78,7 +82,8 @@ it('challenges with invalid_token and xms_rp_ipaddr after leaving the trusted lo
     },
   })
   const after = await appToken(app, claims)
-  expect(decodeJwt(after).ipaddr).toBe(event.ipAddress)
+  const renewed = decodeJwt(after)
+  expect(Number(renewed.exp) - Number(renewed.iat)).toBe(3600) // IP checks suspended for an hour
   expect((await callApi(after)).status).toBe(200)
   const last = idp.admin.tokenRequests().at(-1)
   expect(last).toMatchObject({ grantType: 'client_credentials', ok: true, capabilities: ['CP1'] })
@@ -95,7 +100,7 @@ it('challenges the tokens of a disabled service principal and refuses new ones w
   expect(challenged.status).toBe(401)
   const header = challenged.headers.get('www-authenticate')
   expect(header).toMatch(challengeShape('insufficient_claims'))
-  expect(readBearer(header).error_description).toContain('ServicePrincipalDisabled')
+  expect((await challenged.json()).error.message).toContain('ServicePrincipalDisabled')
   const claims = challengeClaims(header)
   expect(JSON.parse(claims)).toEqual({
     access_token: { nbf: { essential: true, value: expect.stringMatching(/^\d+$/) } },

@@ -110,6 +110,7 @@ it('after revokeSessions rejects with ERR_CAE_INTERACTION_REQUIRED carrying the 
 it('sends the claims MSAL returns (step-up) up to the caller rather than the downstream ones', async () => {
   const { assertion } = await userTokenForMiddleTier()
   const { handle, failures } = middleTier()
+  idp().admin.useVariants({ stepUpClaims: true }) // AADSTS50076 with claims, as some captures
   idp().admin.requireAuthContext('/me', 'c1')
   const response = await call(handle, assertion)
   expect(response.status).toBe(401)
@@ -118,6 +119,18 @@ it('sends the claims MSAL returns (step-up) up to the caller rather than the dow
   expect(msalClaims).toContain('c1')
   expect(error).toMatchObject({ code: 'ERR_CAE_INTERACTION_REQUIRED', claims: msalClaims })
   expect(getClaimsChallenge(response)?.claims).toBe(msalClaims)
+})
+
+it('sends the downstream claims up when AADSTS50076 carries none (the captured form)', async () => {
+  const { assertion } = await userTokenForMiddleTier()
+  const { handle, failures } = middleTier()
+  idp().admin.requireAuthContext('/me', 'c1')
+  const response = await call(handle, assertion)
+  expect(response.status).toBe(401)
+  expect(failures[0]).toMatchObject({ code: 'ERR_CAE_INTERACTION_REQUIRED' })
+  expect(getClaimsChallenge(response)?.claims).toBe(
+    '{"access_token":{"acrs":{"essential":true,"value":"c1"}}}',
+  )
 })
 
 it('rejects with ERR_CAE_ACCESS_BLOCKED for a disabled user, which is not sent up as a challenge', async () => {
