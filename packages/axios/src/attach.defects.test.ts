@@ -80,11 +80,37 @@ function counting() {
 
 const adapters = ['http', 'fetch'] as const
 
+/**
+ * A protected instance whose provider hands out `token(n)` for its nth call, with every event and
+ * log line it emits kept, to look for token text in them.
+ */
+function observed(adapter: (typeof adapters)[number], token: (call: number) => string) {
+  let count = 0
+  const tokenProvider: TokenProvider = {
+    async getToken() {
+      count++
+      return { token: token(count) }
+    },
+  }
+  const events: CaeEvent[] = []
+  const logged: unknown[] = []
+  const log = (...args: unknown[]) => logged.push(args)
+  const instance = axios.create({ adapter })
+  attachCae(instance, {
+    tokenProvider,
+    resources: [{ url: origin, scopes: ['s'] }],
+    onEvent: (event) => events.push(event),
+    logger: { debug: log, info: log, warn: log, error: log },
+  })
+  return { instance, calls: () => count, events, logged }
+}
+
 describe.each(adapters)('defect 1 (%s adapter): a hop into a more specific resource', (adapter) => {
   // Failed on b70d9d8 with both adapters: /admin/y got "Bearer tok-1-A", and its challenge was
   // answered with a second scope-A token (four requests, two provider calls for A). Now the 401
   // from the more specific resource is passed through, as createCaeFetch does.
-  it("never carries the outer resource's token there, nor answers its challenge with it", async () => {
+  /** An origin-wide resource (scope A) with a more specific one inside it (/admin, scope B). */
+  function nestedResources() {
     const resources = [
       { url: origin, scopes: ['A'] },
       { url: `${origin}/admin`, scopes: ['B'] },
@@ -92,6 +118,11 @@ describe.each(adapters)('defect 1 (%s adapter): a hop into a more specific resou
     const { tokenProvider, calls } = counting()
     const instance = axios.create({ adapter, validateStatus: () => true })
     attachCae(instance, { tokenProvider, resources })
+    return { instance, calls }
+  }
+
+  it("never carries the outer resource's token there, nor answers its challenge with it", async () => {
+    const { instance, calls } = nestedResources()
     challenging.add('/admin/y')
 
     const response = await instance.get(`${origin}/x`)
@@ -105,13 +136,7 @@ describe.each(adapters)('defect 1 (%s adapter): a hop into a more specific resou
 
   // A guard beside the fix (passed on b70d9d8 too): /admin's own requests still get B's token.
   it('answers a challenge from /admin itself with a scope-B token', async () => {
-    const resources = [
-      { url: origin, scopes: ['A'] },
-      { url: `${origin}/admin`, scopes: ['B'] },
-    ]
-    const { tokenProvider, calls } = counting()
-    const instance = axios.create({ adapter, validateStatus: () => true })
-    attachCae(instance, { tokenProvider, resources })
+    const { instance, calls } = nestedResources()
     challenging.add('/admin/z')
 
     const response = await instance.get(`${origin}/admin/z`)
@@ -205,23 +230,10 @@ describe.each(adapters)(
     // Failed on b70d9d8 with both adapters: the token was cached and sent (the requests resolved
     // with 200 instead of failing with ERR_CAE_TOKEN_ACQUISITION_FAILED).
     it('is never cached, and its text is in no message or event', async () => {
-      let calls = 0
-      const tokenProvider: TokenProvider = {
-        async getToken() {
-          calls++
-          return { token: 'SECRET-token\r\nx-injected: 1' }
-        },
-      }
-      const events: CaeEvent[] = []
-      const logged: unknown[] = []
-      const log = (...args: unknown[]) => logged.push(args)
-      const instance = axios.create({ adapter })
-      attachCae(instance, {
-        tokenProvider,
-        resources: [{ url: origin, scopes: ['s'] }],
-        onEvent: (event) => events.push(event),
-        logger: { debug: log, info: log, warn: log, error: log },
-      })
+      const { instance, calls, events, logged } = observed(
+        adapter,
+        () => 'SECRET-token\r\nx-injected: 1',
+      )
       for (let i = 0; i < 2; i++) {
         const error = (await instance.get(`${origin}/me`).catch((e: unknown) => e)) as Error
         expect(error).toMatchObject({ code: 'ERR_CAE_TOKEN_ACQUISITION_FAILED' })
@@ -229,7 +241,7 @@ describe.each(adapters)(
           'SECRET',
         )
       }
-      expect(calls).toBe(2)
+      expect(calls()).toBe(2)
       expect(seen).toHaveLength(0)
       expect(JSON.stringify([events, logged])).not.toContain('SECRET')
     })
@@ -239,23 +251,7 @@ describe.each(adapters)(
 describe.each(adapters)('no token text (%s adapter)', (adapter) => {
   // A guard beside defect 5: a replay challenged again leaves no token in what an app logs.
   it('leaves none in events, log lines or the unsatisfied error’s message and caeKit', async () => {
-    let calls = 0
-    const tokenProvider: TokenProvider = {
-      async getToken() {
-        calls++
-        return { token: `SECRET-${calls}` }
-      },
-    }
-    const events: CaeEvent[] = []
-    const logged: unknown[] = []
-    const log = (...args: unknown[]) => logged.push(args)
-    const instance = axios.create({ adapter })
-    attachCae(instance, {
-      tokenProvider,
-      resources: [{ url: origin, scopes: ['s'] }],
-      onEvent: (event) => events.push(event),
-      logger: { debug: log, info: log, warn: log, error: log },
-    })
+    const { instance, events, logged } = observed(adapter, (n) => `SECRET-${n}`)
     challenging.add('/me')
     const error = (await instance.get(`${origin}/me`).catch((e: unknown) => e)) as AxiosError
     expect(error.caeKit?.code).toBe('ERR_CAE_CHALLENGE_AFTER_REPLAY')

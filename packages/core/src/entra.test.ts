@@ -37,6 +37,12 @@ const shapes = {
       name: 'AuthenticationError',
       errorResponse: { error: code, errorDescription: 'refused', errorCodes: [Number(number)] },
     }),
+  // oauth4webapi ResponseBodyError, or Entra's error response body as it is.
+  oauthResponse: (code: string, number: string) =>
+    Object.assign(new Error('server responded with an error in the response body'), {
+      error: code,
+      error_description: `AADSTS${number}: refused. Trace ID: t`,
+    }),
 }
 
 // Failed on main (a3aa53b) for the azureIdentity and authenticationError shapes: core had no

@@ -70,6 +70,10 @@ interface EntraErrorFields {
   errorMessage?: unknown
   /** `@azure/identity` `AuthenticationError`: the parsed error response. */
   errorResponse?: { error?: unknown; errorDescription?: unknown; errorCodes?: unknown }
+  /** Entra's response body itself, or an error spreading it (oauth4webapi `ResponseBodyError`). */
+  error?: unknown
+  error_description?: unknown
+  error_codes?: unknown
   /** MSAL: claims the token endpoint asked for (`''` when none). */
   claims?: unknown
   message?: unknown
@@ -194,31 +198,37 @@ export function isClaimsJson(text: unknown): text is string {
 }
 
 /**
- * The OAuth error or MSAL code: MSAL's `errorCode`, `@azure/identity`'s `errorResponse.error`, or
- * the `code: ` both put before their message.
+ * The OAuth error or MSAL code: MSAL's `errorCode`, `@azure/identity`'s `errorResponse.error`, the
+ * response's own `error`, or the `code: ` MSAL and `@azure/identity` put before their message.
  */
 function readErrorCode(fields: EntraErrorFields): string | undefined {
-  for (const value of [fields.errorCode, fields.errorResponse?.error]) {
+  for (const value of [fields.errorCode, fields.errorResponse?.error, fields.error]) {
     if (typeof value === 'string' && value !== '') return value
   }
   const match = typeof fields.message === 'string' ? /^([a-z_]+):/.exec(fields.message) : null
   return match?.[1]
 }
 
-/** Entra's error numbers: `errorNo`, `errorResponse.errorCodes`, then `AADSTS<n>` in the texts. */
+/**
+ * Entra's error numbers: `errorNo`, `errorResponse.errorCodes` or `error_codes`, then `AADSTS<n>`
+ * in the descriptions and the message.
+ */
 function readErrorNumbers(fields: EntraErrorFields): string[] {
   const numbers: string[] = []
-  const codes = fields.errorResponse?.errorCodes
-  for (const value of [fields.errorNo, ...(Array.isArray(codes) ? codes : [])]) {
+  const lists = [fields.errorResponse?.errorCodes, fields.error_codes]
+  const codes = lists.flatMap((list) => (Array.isArray(list) ? (list as unknown[]) : []))
+  for (const value of [fields.errorNo, ...codes]) {
     if (typeof value === 'number' || (typeof value === 'string' && /^\d+$/.test(value))) {
       numbers.push(String(value))
     }
   }
-  for (const text of [
+  const texts = [
     fields.errorMessage,
     fields.errorResponse?.errorDescription,
+    fields.error_description,
     fields.message,
-  ]) {
+  ]
+  for (const text of texts) {
     if (typeof text !== 'string') continue
     for (const match of text.matchAll(/AADSTS(\d+)/g)) numbers.push(match[1] as string)
   }

@@ -83,6 +83,8 @@ describe('mapEntraError over msal-node errors', () => {
     ['50057', 'user disabled'],
     ['50053', 'account locked'],
     ['50034', 'user deleted'],
+    // Failed on a3aa53b: msal-node's own table lacked 50105 (only msal-browser's had it), so a
+    // user not assigned to the application got an InteractionRequiredError.
     ['50105', 'user not assigned to the application'],
     ['53003', 'blocked by conditional access'],
     ['700016', 'service principal deleted'],
