@@ -24,7 +24,8 @@ import {
   getAdapter,
   type InternalAxiosRequestConfig,
 } from 'axios'
-import { finalUrl, guardedFetch, guardRedirects, RedirectChannel } from './redirects'
+import { guardRedirects } from './http-redirects'
+import { finalUrl, guardedFetch, RedirectChannel } from './redirect-channel'
 import { bodyForDescription, dataForEngine, keepData } from './request-data'
 import { requestUrl } from './request-url'
 
