@@ -61,9 +61,14 @@ export function bounded<T>(
       finish()
       reject(signal.reason)
     }
+    // The timer phase runs before the poll phase: on a busy event loop an answer that arrived in
+    // time would lose to the timer. setImmediate (check phase, after poll) lets it in first.
     const timer = setTimeout(() => {
-      finish()
-      reject(new RedisTimeout())
+      setImmediate(() => {
+        if (settled) return
+        finish()
+        reject(new RedisTimeout())
+      })
     }, ms)
     signal.addEventListener('abort', onAbort, { once: true })
     call.then(

@@ -121,7 +121,7 @@ export function createRedisCoordinator(
   async function coordinate(request: CoordinatedAcquisition, acquire: Acquire) {
     const { signal } = request
     const inProcess = () => acquire(signal)
-    if (!usable() || !(await notifications.ready(REDIS_DECISION_MS))) return inProcess()
+    if (!usable()) return inProcess()
     const keys = acquisitionKeys(namespace, request)
     const rejectedHash = request.rejectedToken === undefined ? '' : sha256(request.rejectedToken)
     const owner = randomUUID()
