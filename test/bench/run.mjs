@@ -41,6 +41,7 @@ const corpus = await loadCorpus()
 const parsers = await step('parsers', () => measureParsers(corpus))
 const recovery = await step('recovery', () => measureRecovery())
 const memory = await step('memory', () => measureMemory())
+await step('fleet', async () => (await import('./fleet.mjs')).runFleet()) // writes its own section
 const seconds = (Date.now() - began) / 1000
 
 const fixed = (n, digits = 3) => n.toFixed(digits)
