@@ -35,10 +35,12 @@ async function connectCoordinator(config: WorkerConfig) {
   }
 }
 
-/** The error's cae-kit code, or what it is called. */
+/** The error's cae-kit code, or its name and its cause's code (`TypeError (ECONNRESET)`). */
 function codeOf(error: unknown): string {
   if (isCaeError(error)) return error.code
-  return error instanceof Error ? error.name : typeof error
+  if (!(error instanceof Error)) return typeof error
+  const cause = (error.cause as { code?: unknown } | undefined)?.code
+  return typeof cause === 'string' ? `${error.name} (${cause})` : error.name
 }
 
 async function main(): Promise<void> {
