@@ -11,6 +11,7 @@ import { type RunningEmulator, startEmulator } from '@cae-kit/emulator'
 import { fromMsalNode } from '@cae-kit/msal-node'
 import {
   AnonymousAuthenticationProvider,
+  type AuthenticationProvider,
   HttpMethod,
   RequestInformation,
 } from '@microsoft/kiota-abstractions'
@@ -65,11 +66,15 @@ export function useEmulator() {
   return { emulator, fetch, route: (route: Route) => void routes.push(route) }
 }
 
-/** A Kiota request adapter over the cae-kit middleware, placed as the README shows. */
+/**
+ * A Kiota request adapter over the cae-kit middleware, placed as the README shows; `authentication`
+ * replaces the README's `AnonymousAuthenticationProvider` (a test of what another provider does).
+ */
 export function kiotaAdapter(
   idp: RunningEmulator,
   fetch: typeof globalThis.fetch,
   options: Partial<CaeOptions> = {},
+  authentication: AuthenticationProvider = new AnonymousAuthenticationProvider(),
 ) {
   const events: CaeEvent[] = []
   const app = new ConfidentialClientApplication(idp.msalNodeConfig())
@@ -85,7 +90,7 @@ export function kiotaAdapter(
     }),
   )
   const adapter = new FetchRequestAdapter(
-    new AnonymousAuthenticationProvider(),
+    authentication,
     new JsonParseNodeFactory(),
     new JsonSerializationWriterFactory(),
     KiotaClientFactory.create(fetch, middlewares),
