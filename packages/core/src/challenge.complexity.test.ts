@@ -3,11 +3,14 @@ import { afterEach, expect, it } from 'vitest'
 import { parseWwwAuthenticate } from './challenge'
 
 // Linear time is asserted on work, not on a clock. The parser reads its input only through
-// String.prototype.charCodeAt and copies out of it only through String.prototype.slice, so
-// counting those calls (and the characters sliced) measures its work exactly, deterministically,
-// and at no cost to the parser itself: the counters are installed here, for this file only. A
-// work budget stops a super-linear parse early, so a regression fails fast instead of hanging.
-const { charCodeAt, slice } = String.prototype
+// String.prototype.charCodeAt and charAt, searches it only through RegExp.prototype.test (one
+// character class, for the end of a quoted string) and copies out of it only through
+// String.prototype.slice, so counting those calls (and the characters a search passes over or a
+// slice copies) measures its work exactly, deterministically, and at no cost to the parser
+// itself: the counters are installed here, for this file only. A work budget stops a
+// super-linear parse early, so a regression fails fast instead of hanging.
+const { charAt, charCodeAt, slice } = String.prototype
+const { test } = RegExp.prototype
 const WORK_PER_CHAR = 4
 let work = 0
 
@@ -17,6 +20,17 @@ function count(budget: number): void {
   String.prototype.charCodeAt = function (this: string, index: number) {
     if (++work > budget) throw new BudgetExceeded(`work over ${budget}`)
     return charCodeAt.call(this, index)
+  }
+  String.prototype.charAt = function (this: string, index: number) {
+    if (++work > budget) throw new BudgetExceeded(`work over ${budget}`)
+    return charAt.call(this, index)
+  }
+  RegExp.prototype.test = function (this: RegExp, input: string) {
+    const from = this.lastIndex
+    const found = test.call(this, input)
+    work += (found ? this.lastIndex : input.length) - from
+    if (work > budget) throw new BudgetExceeded(`work over ${budget}`)
+    return found
   }
   String.prototype.slice = function (this: string, start?: number, end?: number) {
     const result = slice.call(this, start, end)
@@ -32,14 +46,18 @@ function measure(value: string): number {
   try {
     parseWwwAuthenticate(value, { maxLength: Number.POSITIVE_INFINITY })
   } finally {
+    String.prototype.charAt = charAt
     String.prototype.charCodeAt = charCodeAt
+    RegExp.prototype.test = test
     String.prototype.slice = slice
   }
   return work
 }
 
 afterEach(() => {
+  String.prototype.charAt = charAt
   String.prototype.charCodeAt = charCodeAt
+  RegExp.prototype.test = test
   String.prototype.slice = slice
 })
 

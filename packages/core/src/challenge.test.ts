@@ -239,6 +239,42 @@ it('keeps the first value of a repeated param, names compared case-insensitively
   ])
 })
 
+it('keeps the first of a repeated well-known name in each challenge, not across challenges', () => {
+  expect(
+    parse('Bearer claims="a", Claims="b", CLAIMS=c, DPoP claims="d", claims="e"'),
+  ).toStrictEqual([
+    { scheme: 'bearer', params: { claims: 'a' } },
+    { scheme: 'dpop', params: { claims: 'd' } },
+  ])
+})
+
+it('keeps names that hash like a well-known word as spelled', () => {
+  // `t'alm` and `rg#lm` hash like `realm`, `d'arer` like `bearer` (the parser's word table).
+  expect(parse("d'arer t'alm=1, rg#lm=2, realm=3, Bearer realm=4")).toStrictEqual([
+    { scheme: "d'arer", params: { "t'alm": '1', 'rg#lm': '2', realm: '3' } },
+    { scheme: 'bearer', params: { realm: '4' } },
+  ])
+})
+
+it('stores a well-known name as an own property when a polluted prototype has it', () => {
+  let set = 0
+  Object.defineProperty(Object.prototype, 'claims', {
+    get: () => 'polluted',
+    set: () => {
+      set++
+    },
+    configurable: true,
+  })
+  try {
+    const [challenge] = parse('Bearer claims="c", error="e"')
+    expect(Object.getOwnPropertyDescriptor(challenge?.params, 'claims')?.value).toBe('c')
+    expect(Object.keys(challenge?.params ?? {})).toStrictEqual(['claims', 'error'])
+    expect(set).toBe(0)
+  } finally {
+    delete (Object.prototype as { claims?: string }).claims
+  }
+})
+
 it('stores prototype-named params as own properties without touching any prototype', () => {
   const [challenge] = parse('X __proto__="p", constructor="c", __proto__="q", CONSTRUCTOR=d')
   const params = challenge?.params ?? {}

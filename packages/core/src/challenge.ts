@@ -1,23 +1,24 @@
 /**
- * `WWW-Authenticate` parsing (RFC 9110 §11.6.1): one pass over char codes, never throws.
+ * `WWW-Authenticate` parsing (RFC 9110 §11.6.1): one forward pass over char codes, never throws.
  *
  * @module
  */
 
+import { lowerToken, scanToken, tokenHash, wordBit } from './internal/auth-words'
 import {
   BACKSLASH,
   COMMA,
-  CR,
   DQUOTE,
   EQUALS,
   has,
-  LF,
   LOOSE,
   skip,
   T68,
   TCHAR,
   WS,
 } from './internal/http-grammar'
+
+const OBJECT_PROTOTYPE = Object.prototype
 
 /**
  * One authentication challenge of a `WWW-Authenticate` header.
@@ -53,34 +54,38 @@ export const DEFAULT_MAX_HEADER_LENGTH = 16_384 // a literal, which bundlers can
 // a result object, so reading a value allocates nothing but the string itself.
 let quoted = ''
 
+// The characters a quoted-string gives a meaning to: its closing quote, the escape, CR and LF.
+// One character class, so the search for the next of them runs as machine code, cannot backtrack
+// (it is tried at each position once), and `test` with `lastIndex` allocates nothing.
+const SPECIAL = /["\\\r\n]/g
+
 /**
  * Reads a quoted-string whose opening quote is just before `i`. Returns the index after the
  * closing quote, or -1 when the string never closes. `\x` yields `x`; CR and LF (folded lines)
  * are dropped and the SP/HTAB that follows them is kept.
  */
-function readQuoted(s: string, i: number, n: number, keep: boolean): number {
+function readQuoted(s: string, i: number, keep: boolean): number {
   let chunk = i
   let out = ''
-  while (i < n) {
-    const c = s.charCodeAt(i)
+  for (;;) {
+    SPECIAL.lastIndex = i
+    if (!SPECIAL.test(s)) return -1
+    const at = SPECIAL.lastIndex - 1
+    const c = s.charCodeAt(at)
     if (c === DQUOTE) {
-      if (keep) quoted = out + s.slice(chunk, i)
-      return i + 1
+      if (keep) quoted = out + s.slice(chunk, at)
+      return at + 1
     }
     if (c === BACKSLASH) {
-      if (i + 1 === n) return -1
-      if (keep) out += s.slice(chunk, i) + s.charAt(i + 1)
-      i += 2
-      chunk = i
-    } else if (c === CR || c === LF) {
-      if (keep) out += s.slice(chunk, i)
-      i++
-      chunk = i
+      if (at + 1 === s.length) return -1
+      if (keep) out += s.slice(chunk, at) + s.charAt(at + 1)
+      i = at + 2
     } else {
-      i++
+      if (keep) out += s.slice(chunk, at)
+      i = at + 1
     }
+    chunk = i
   }
-  return -1
 }
 
 /**
@@ -92,7 +97,7 @@ function skipToComma(s: string, i: number, n: number): number {
     const c = s.charCodeAt(i)
     if (c === COMMA) return i
     if (c === DQUOTE) {
-      i = readQuoted(s, i + 1, n, false)
+      i = readQuoted(s, i + 1, false)
       if (i < 0) return n
     } else {
       i++
@@ -101,14 +106,28 @@ function skipToComma(s: string, i: number, n: number): number {
   return n
 }
 
-function setParam(params: Record<string, string>, name: string, value: string): void {
+// The known parameter names (internal/auth-words) the challenge being filled has, one bit each:
+// a repeated known name is found without a property lookup. Reset with each new `params` object.
+let seen = 0
+
+function setParam(params: Record<string, string>, name: string, bit: number, value: string): void {
   // The grammar allows a name once per challenge; when a sloppy server repeats it the first wins,
   // so a value appended later (by a proxy, or injected into a reflected value) cannot override it.
-  // An own-property check first: it is cheaper than `in`, which walks the prototype on a miss.
-  if (Object.hasOwn(params, name)) return
-  if (!(name in params)) {
-    params[name] = value
-    return
+  if (bit !== 0) {
+    if ((seen & bit) !== 0) return
+    seen |= bit
+    // A known name is no own property yet; it can be inherited only from a polluted prototype.
+    if (!(name in OBJECT_PROTOTYPE)) {
+      params[name] = value
+      return
+    }
+  } else {
+    // An own-property check first: it is cheaper than `in`, which walks the prototype on a miss.
+    if (Object.hasOwn(params, name)) return
+    if (!(name in params)) {
+      params[name] = value
+      return
+    }
   }
   // Names inherited from Object.prototype (`__proto__`, `constructor`) are defined, not assigned:
   // assigning `__proto__` would swap the prototype, and assigning onto a frozen prototype throws.
@@ -139,8 +158,9 @@ function setParam(params: Record<string, string>, name: string, value: string): 
  *   the rest up to the next comma; parameters before any scheme or after a token68 are dropped;
  * - a repeated parameter keeps its first value.
  *
- * Runs in linear time (one forward pass, no regular expressions) and never throws, whatever the
- * input: lone surrogates, NUL, or a value over `maxLength`, which yields `[]`.
+ * Runs in linear time (one forward pass; the only regular expression is one character class that
+ * finds where a quoted string ends, which cannot backtrack) and never throws, whatever the input:
+ * lone surrogates, NUL, or a value over `maxLength`, which yields `[]`.
  *
  * @param value - The header value; several header lines may be joined with `, `.
  * @param options - See {@link ParseWwwAuthenticateOptions}.
@@ -179,16 +199,18 @@ function parse(s: string): Challenge[] {
       continue
     }
     const start = i
-    const end = skip(s, i + 1, n, TCHAR)
+    const end = scanToken(s, i, n)
+    const hash = tokenHash
     const next = skip(s, end, n, WS)
     if (next < n && s.charCodeAt(next) === EQUALS) {
-      i = readParam(s, n, start, end, next + 1, params)
+      i = readParam(s, n, start, end, hash, next + 1, params)
       continue
     }
     // A token that is not a parameter name: a scheme, if what follows fits a challenge.
     if (next === n || s.charCodeAt(next) === COMMA) {
       params = {}
-      challenges.push({ scheme: s.slice(start, end).toLowerCase(), params })
+      seen = 0
+      challenges.push({ scheme: lowerToken(s, start, end, hash), params })
       i = next
       continue
     }
@@ -203,19 +225,21 @@ function parse(s: string): Challenge[] {
       const after = skip(s, pad, n, WS)
       if (after === n || s.charCodeAt(after) === COMMA) {
         const token68 = s.slice(next, pad)
-        challenges.push({ scheme: s.slice(start, end).toLowerCase(), params: {}, token68 })
+        challenges.push({ scheme: lowerToken(s, start, end, hash), params: {}, token68 })
         params = undefined
         i = after
         continue
       }
     }
-    const nameEnd = skip(s, next, n, TCHAR)
+    const nameEnd = scanToken(s, next, n)
     if (nameEnd > next) {
+      const nameHash = tokenHash
       const eq = skip(s, nameEnd, n, WS)
       if (eq < n && s.charCodeAt(eq) === EQUALS) {
         params = {}
-        challenges.push({ scheme: s.slice(start, end).toLowerCase(), params })
-        i = readParam(s, n, next, nameEnd, eq + 1, params)
+        seen = 0
+        challenges.push({ scheme: lowerToken(s, start, end, hash), params })
+        i = readParam(s, n, next, nameEnd, nameHash, eq + 1, params)
         continue
       }
     }
@@ -225,14 +249,16 @@ function parse(s: string): Challenge[] {
 }
 
 /**
- * Reads the value of the parameter named `s[start, end)` from `i` (just after its `=`), stores it
- * in `params` if it is well formed and `params` is defined, and returns where parsing resumes.
+ * Reads the value of the parameter named `s[start, end)` (whose hash is `hash`) from `i`, just
+ * after its `=`; stores it in `params` if it is well formed and `params` is defined, and returns
+ * where parsing resumes.
  */
 function readParam(
   s: string,
   n: number,
   start: number,
   end: number,
+  hash: number,
   i: number,
   params: Record<string, string> | undefined,
 ): number {
@@ -243,7 +269,7 @@ function readParam(
   let value: string
   let after: number
   if (c === DQUOTE) {
-    after = readQuoted(s, i + 1, n, params !== undefined)
+    after = readQuoted(s, i + 1, params !== undefined)
     if (after < 0) return n
     value = quoted
   } else if (has(c, TCHAR)) {
@@ -256,6 +282,9 @@ function readParam(
     const d = s.charCodeAt(after)
     if (d !== COMMA && !has(d, WS)) return skipToComma(s, after, n)
   }
-  if (params !== undefined) setParam(params, s.slice(start, end).toLowerCase(), value)
+  if (params !== undefined) {
+    const name = lowerToken(s, start, end, hash)
+    setParam(params, name, wordBit, value)
+  }
   return after
 }

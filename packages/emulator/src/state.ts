@@ -12,6 +12,7 @@ import {
   TRUSTED_IP_ADDRESS,
 } from './defaults'
 import { DEFAULT_SEED, isSeed, type SeededRandom, seededRandom } from './random'
+import type { ThrottleState } from './throttling'
 import type {
   ApiRequestRecord,
   ChallengeCause,
@@ -145,6 +146,8 @@ export type State = {
   locationEnforcement: LocationEnforcement
   /** Identical user-flow token requests: times (epoch ms) by fingerprint, while enabled. */
   loops: { enabled: boolean; seen: Map<string, number[]> }
+  /** Client-credential throttling while switched on (see throttleTokenRequests). */
+  throttle?: ThrottleState
   /** The captured variants in use. */
   variants: FidelityVariants
   /** Silent prompt=none sign-in sees no session cookie (Safari, Chrome incognito). */

@@ -5,8 +5,6 @@
  * @module
  */
 
-export const LF = 0x0a
-export const CR = 0x0d
 export const DQUOTE = 0x22
 export const COMMA = 0x2c
 export const EQUALS = 0x3d
