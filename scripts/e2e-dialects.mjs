@@ -18,8 +18,8 @@ if (unknown.length > 0) {
 }
 
 const testDir = new URL('../test/', import.meta.url)
-// The test package's own vitest (npx would print npm's warnings about pnpm settings).
-const vitest = fileURLToPath(new URL('node_modules/.bin/vitest', testDir))
+// The workspace's vitest (npx would print npm's warnings about pnpm settings).
+const vitest = fileURLToPath(new URL('../node_modules/.bin/vitest', import.meta.url))
 const results = []
 for (const dialect of wanted.length > 0 ? wanted : ALL) {
   console.log(`\n== SPA e2e, ${dialect} dialect (CAE_E2E_RESOURCE=${dialect}) ==`)
@@ -28,6 +28,7 @@ for (const dialect of wanted.length > 0 ? wanted : ALL) {
     stdio: 'inherit',
     env: { ...process.env, CAE_E2E_RESOURCE: dialect },
   })
+  if (run.error) console.error(`could not run ${vitest}: ${run.error.message}`)
   results.push([dialect, run.status === 0])
 }
 console.log('')
