@@ -6,16 +6,7 @@
  */
 import type { ApiRequestRecord } from '@cae-kit/emulator'
 import type { Browser, Page } from 'playwright-core'
-import {
-  afterAll,
-  beforeAll,
-  beforeEach,
-  describe,
-  expect,
-  it,
-  onTestFailed,
-  onTestFinished,
-} from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, onTestFailed, onTestFinished } from 'vitest'
 import { DEMO_NEW_PASSWORD } from '../../examples/spa/server/spa-config'
 import {
   chromiumSuite,
@@ -24,6 +15,7 @@ import {
   screenshotOnFailure,
   watchPopups,
 } from '../support/chromium'
+import { resetWithLoopDetection } from '../support/loops'
 import {
   type Credentials,
   completeSignIn,
@@ -58,7 +50,7 @@ describe.skipIf(!chromium.available)(`example SPA against the ${RESOURCE} emulat
     await browser?.close()
     await app?.close()
   })
-  beforeEach(() => app.idp.admin.reset())
+  resetWithLoopDetection(() => app?.idp.admin)
 
   /** A fresh context, signed in through one popup, data loaded; `autoRefresh` off unless asked. */
   async function signedIn(name: string, autoRefresh = false) {

@@ -24,7 +24,7 @@ import {
   JsonParseNodeFactory,
   JsonSerializationWriterFactory,
 } from '@microsoft/kiota-serialization-json'
-import { afterAll, beforeAll, beforeEach } from 'vitest'
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest'
 import { createKiotaMiddleware } from '../src/index'
 
 /** A fake host a test serves itself: `(url, init) => Response`, or `undefined` to go on. */
@@ -42,7 +42,13 @@ export function useEmulator() {
   })
   beforeEach(() => {
     idp?.admin.reset()
+    // Entra's loop detection on in every test: no cae-kit flow may trigger AADSTS50196.
+    idp?.admin.detectLoops(true)
     routes = []
+  })
+  afterEach(() => {
+    const loops = idp?.admin.tokenRequests().filter((r) => r.errorCode === 50196) ?? []
+    expect(loops, 'token requests refused as a loop (AADSTS50196)').toEqual([])
   })
   const emulator = () => {
     if (idp === undefined) throw new Error('the emulator is not started yet')
