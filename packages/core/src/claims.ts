@@ -7,12 +7,12 @@
 import type { Challenge, ParseWwwAuthenticateOptions } from './challenge'
 import { isClaimsJson } from './entra'
 import { ClaimsDecodeError } from './errors'
-import type { HeadersLike } from './headers'
+import type { ResponseLike } from './headers'
 import { decodeBase64, encodeBase64 } from './internal/base64'
 import { bearerChallenges } from './internal/bearer'
 
-/** What the detectors read from a response: a fetch `Response`, an axios response, or a literal. */
-export type ResponseLike = { status: number; headers: HeadersLike }
+// Defined with the headers (a leaf module, which the Bearer challenge reader imports too).
+export type { ResponseLike } from './headers'
 
 /** A claims challenge found by {@link getClaimsChallenge}. */
 export type ClaimsChallenge = {
