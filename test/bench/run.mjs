@@ -55,6 +55,7 @@ const corpus = await loadCorpus()
 const parsers = await step('parsers', () => measureParsers(corpus, { before }))
 const recovery = await step('recovery', () => measureRecovery({ before }))
 const memory = await step('memory', () => measureMemory())
+await step('fleet', async () => (await import('./fleet.mjs')).runFleet()) // writes its own section
 const seconds = (Date.now() - began) / 1000
 const loadEnd = os.loadavg()
 

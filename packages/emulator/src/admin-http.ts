@@ -22,6 +22,13 @@ const OPERATIONS: Record<string, (admin: EmulatorAdmin, body: Body) => unknown> 
   'delete-service-principal': (a, b) => a.deleteServicePrincipal(b.clientId as string),
   'raise-service-principal-risk': (a, b) => a.raiseServicePrincipalRisk(b.clientId as string),
   'detect-loops': (a, b) => a.detectLoops(b.enabled as boolean),
+  'throttle-token-requests': (a, b) => {
+    if (b.enabled === false) return a.throttleTokenRequests(false)
+    const options: { limit?: number; windowMs?: number } = {}
+    if (b.limit !== undefined) options.limit = b.limit as number
+    if (b.windowMs !== undefined) options.windowMs = b.windowMs as number
+    return a.throttleTokenRequests(options)
+  },
   'use-variants': (a, b) => a.useVariants(b),
   'block-third-party-cookies': (a, b) => a.blockThirdPartyCookies(b.enabled as boolean),
   reset: (a) => {

@@ -2,6 +2,7 @@
 import type { Context } from './context'
 import { CHALLENGE_VARIANTS } from './dialects'
 import { type ClientState, createState, type UserState } from './state'
+import { THROTTLE_LIMIT, THROTTLE_WINDOW_MS } from './throttling'
 import type {
   ChallengeCause,
   EmulatorAdmin,
@@ -10,6 +11,7 @@ import type {
   FailTokenRequestsOptions,
   FidelityVariants,
   LeaveTrustedLocationOptions,
+  ThrottleTokenRequestsOptions,
 } from './types'
 
 /** A coded TypeError for bad admin arguments (oauth4webapi style: `err.code`). */
@@ -63,6 +65,23 @@ function checkVariants(
     out.stepUpClaims = stepUpClaims
   }
   return out
+}
+
+/** Checks the throttling options; `false` switches throttling off. */
+function checkThrottle(value: unknown): { limit: number; windowMs: number } | false {
+  if (value === false) return false
+  if (value === undefined) return { limit: THROTTLE_LIMIT, windowMs: THROTTLE_WINDOW_MS }
+  if (!value || typeof value !== 'object' || Array.isArray(value)) {
+    throw argumentError('ERR_EMULATOR_INVALID_ARGUMENT', '"options" must be an object or false')
+  }
+  const { limit = THROTTLE_LIMIT, windowMs = THROTTLE_WINDOW_MS } = value as Record<string, unknown>
+  if (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 0) {
+    throw argumentError('ERR_EMULATOR_INVALID_ARGUMENT', '"limit" must be a non-negative integer')
+  }
+  if (typeof windowMs !== 'number' || !Number.isInteger(windowMs) || windowMs <= 0) {
+    throw argumentError('ERR_EMULATOR_INVALID_ARGUMENT', '"windowMs" must be a positive integer')
+  }
+  return { limit, windowMs }
 }
 
 function requireCount(name: string, value: unknown): number {
@@ -199,6 +218,14 @@ export function createAdmin(ctx: Context, rewind: () => void): EmulatorAdmin {
       state.loops = { enabled: requireBoolean('enabled', enabled), seen: new Map() }
       return record('detectLoops', { detail: { enabled } })
     },
+    throttleTokenRequests(options?: ThrottleTokenRequestsOptions | false) {
+      const limits = checkThrottle(options)
+      if (limits) state.throttle = { ...limits, seen: new Map() }
+      else delete state.throttle
+      return record('throttleTokenRequests', {
+        detail: limits ? { enabled: true, ...limits } : { enabled: false },
+      })
+    },
     useVariants(variants) {
       const set = checkVariants(config.resource, variants)
       Object.assign(state.variants, set)
@@ -211,6 +238,7 @@ export function createAdmin(ctx: Context, rewind: () => void): EmulatorAdmin {
     reset() {
       Object.assign(state, createState(config))
       delete state.locationChangedAt
+      delete state.throttle
       rewind()
     },
     events: () => state.events.map((e) => ({ ...e })),

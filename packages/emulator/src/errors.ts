@@ -8,6 +8,8 @@ export type TokenOutcome = {
   body: Record<string, unknown>
   /** The user the request was about, for the log. */
   username?: string
+  /** `Retry-After` in seconds (throttling); other 429 and 5xx answers say 1. */
+  retryAfter?: number
 }
 
 export type OAuthErrorInput = {

@@ -43,6 +43,11 @@ export type {
   StartEmulatorOptions,
   TlsCertificate,
 } from './server'
+export {
+  THROTTLE_LIMIT,
+  THROTTLE_RETRY_AFTER_SECONDS,
+  THROTTLE_WINDOW_MS,
+} from './throttling'
 export type {
   ApiRequestRecord,
   ApiScopes,
@@ -61,6 +66,7 @@ export type {
   LeaveTrustedLocationOptions,
   LocationEnforcement,
   ResourceDialect,
+  ThrottleTokenRequestsOptions,
   TokenRequestRecord,
   UserInfo,
   UserSeed,

@@ -1,6 +1,5 @@
 /** Mutable directory state (users, clients, sessions, grants, faults, logs) and its seeding. */
 
-import { certificateDer } from './client-assertion'
 import {
   API_APP_ID,
   DEFAULT_API_PATH,
@@ -23,7 +22,7 @@ import type {
   ResourceDialect,
   TokenRequestRecord,
 } from './types'
-import { stableGuid } from './util'
+import { certificateDer, stableGuid } from './util'
 
 export type UserState = {
   username: string
@@ -130,6 +129,16 @@ export type Faults = {
   alwaysChallenge: boolean
 }
 
+/**
+ * The throttling switch: limits, and arrival times (epoch ms) by client id while on. Defined here
+ * with the rest of the state: `throttling.ts` reads the context, which must not import it back.
+ */
+export type ThrottleState = {
+  limit: number
+  windowMs: number
+  seen: Map<string, number[]>
+}
+
 export type Message = { id: string; from: string; body: unknown; receivedAt: string }
 
 export type State = {
@@ -145,6 +154,8 @@ export type State = {
   locationEnforcement: LocationEnforcement
   /** Identical user-flow token requests: times (epoch ms) by fingerprint, while enabled. */
   loops: { enabled: boolean; seen: Map<string, number[]> }
+  /** Client-credential throttling while switched on (see throttleTokenRequests). */
+  throttle?: ThrottleState
   /** The captured variants in use. */
   variants: FidelityVariants
   /** Silent prompt=none sign-in sees no session cookie (Safari, Chrome incognito). */

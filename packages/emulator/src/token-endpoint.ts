@@ -7,6 +7,7 @@ import { oauthError, type TokenOutcome } from './errors'
 import { isLocationBlocked, locationRefusal } from './location'
 import { detectLoop } from './loop-detection'
 import { type ClientAuthMethod, type ClientState, isConfidential } from './state'
+import { throttle } from './throttling'
 import type { TokenRequestRecord } from './types'
 import { redeemCode, redeemRefreshToken } from './user-grants'
 import { json, readForm } from './util'
@@ -192,8 +193,12 @@ export async function handleToken(ctx: Context, request: Request, origin: string
   }
   // Logged on arrival so concurrent requests keep their arrival order.
   ctx.state.tokenLog.push(record)
+  // Throttling answers before the request is looked at, as a front door would; loop detection
+  // (user flows only) judges what the grant answered. The two never count the same request.
   const dispatched =
-    (await applyFaults(ctx)) ?? (await dispatch(ctx, origin, form, request, record))
+    (await applyFaults(ctx)) ??
+    throttle(ctx, record) ??
+    (await dispatch(ctx, origin, form, request, record))
   const outcome =
     detectLoop(ctx, {
       grantType: record.grantType,
@@ -211,6 +216,7 @@ export async function handleToken(ctx: Context, request: Request, origin: string
     if (Array.isArray(codes) && typeof codes[0] === 'number') record.errorCode = codes[0]
   }
   const headers: Record<string, string> = {}
-  if (outcome.status === 429 || outcome.status >= 500) headers['retry-after'] = '1'
+  if (outcome.retryAfter !== undefined) headers['retry-after'] = String(outcome.retryAfter)
+  else if (outcome.status === 429 || outcome.status >= 500) headers['retry-after'] = '1'
   return json(outcome.body, outcome.status, headers)
 }

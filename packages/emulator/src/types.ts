@@ -228,6 +228,7 @@ export type EmulatorEventType =
   | 'deleteServicePrincipal'
   | 'raiseServicePrincipalRisk'
   | 'detectLoops'
+  | 'throttleTokenRequests'
   | 'useVariants'
   | 'blockThirdPartyCookies'
   | 'failTokenRequests'
@@ -248,6 +249,14 @@ export type EmulatorEvent = {
   pathPrefix?: string
   authContext?: string
   detail?: Record<string, unknown>
+}
+
+/** Options of {@link EmulatorAdmin.throttleTokenRequests}. */
+export type ThrottleTokenRequestsOptions = {
+  /** Client-credential requests allowed per client id within `windowMs`. @default 4 */
+  limit?: number
+  /** The sliding window in milliseconds. @default 10_000 */
+  windowMs?: number
 }
 
 /** Options of {@link EmulatorAdmin.failTokenRequests}. */
@@ -293,6 +302,13 @@ export type EmulatorAdmin = {
    * user, scopes and claims) within 20 s is refused with `invalid_grant` AADSTS50196.
    */
   detectLoops(enabled: boolean): EmulatorEvent
+  /**
+   * Client-credential throttling: while on, a client id that makes more than `limit` requests
+   * with `grant_type=client_credentials` in any `windowMs` window (sliding; refused requests count
+   * too) gets `429` with `Retry-After: 60` and `temporarily_unavailable` AADSTS90055. msal-node then
+   * refuses the identical request itself for 60 s. `false` switches it off; `reset()` too.
+   */
+  throttleTokenRequests(options?: ThrottleTokenRequestsOptions | false): EmulatorEvent
   /** Switches captured variants (see {@link FidelityVariants}); fields left out keep their value. */
   useVariants(variants: FidelityVariants): EmulatorEvent
   /** While enabled, silent `prompt=none` sign-in finds no session (third-party cookies blocked). */

@@ -168,3 +168,44 @@ it('refuses /me to an app token with 403', async () => {
   const response = await callApi(await appToken(daemon()), '/me')
   expect(response.status).toBe(403)
 })
+
+const claimsFor = (nbf: number) => `{"access_token":{"nbf":{"essential":true,"value":"${nbf}"}}}`
+
+it('throttles real msal-node: 429 after 4 requests, then MSAL refuses the identical request itself', async () => {
+  const response = await idp.fetch(`${idp.url}/admin/throttle-token-requests`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ limit: 4, windowMs: 10_000 }),
+  })
+  expect(response.status).toBe(200)
+  const app = daemon()
+  // Claims skip MSAL's cache, so each call is a network request (a CAE storm in one process).
+  for (let i = 1; i <= 4; i++) {
+    await app.acquireTokenByClientCredential({ scopes: [idp.apiScopes.app], claims: claimsFor(i) })
+  }
+  const request = { scopes: [idp.apiScopes.app], claims: claimsFor(5) }
+  const first = await app.acquireTokenByClientCredential(request).catch((error: unknown) => error)
+  expect(first).toBeInstanceOf(ServerError)
+  expect(first).toMatchObject({ errorCode: 'temporarily_unavailable', errorNo: 90055 })
+  expect(idp.admin.tokenRequests().map((r) => r.status)).toEqual([200, 200, 200, 200, 429])
+  // MSAL keeps the Retry-After: the same request fails again without reaching the emulator.
+  const again = await app.acquireTokenByClientCredential(request).catch((error: unknown) => error)
+  expect(again).toBeInstanceOf(ServerError)
+  expect(idp.admin.tokenRequests()).toHaveLength(5)
+  // A different request (other claims) still goes out, and is throttled by the server.
+  const other = { scopes: [idp.apiScopes.app], claims: claimsFor(6) }
+  await expect(app.acquireTokenByClientCredential(other)).rejects.toBeInstanceOf(ServerError)
+  expect(idp.admin.tokenRequests()).toHaveLength(6)
+})
+
+it('switches off over HTTP with {"enabled": false}', async () => {
+  idp.admin.throttleTokenRequests({ limit: 0 })
+  const off = await idp.fetch(`${idp.url}/admin/throttle-token-requests`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ enabled: false }),
+  })
+  expect(await off.json()).toMatchObject({ detail: { enabled: false } })
+  const result = await daemon().acquireTokenByClientCredential({ scopes: [idp.apiScopes.app] })
+  expect(result?.accessToken).toBeTruthy()
+})

@@ -6,14 +6,16 @@ import {
   PublicClientApplication,
 } from '@azure/msal-node'
 import { type RunningEmulator, type StartEmulatorOptions, startEmulator } from '@cae-kit/emulator'
-import { afterAll, beforeAll, beforeEach } from 'vitest'
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest'
 
 /** Loopback redirect URI: the emulator accepts any `http://localhost:<port>/...` for every client. */
 export const REDIRECT_URI = 'http://localhost:3000/auth/callback'
 
 /**
  * Starts one HTTPS emulator for the test file, resets it (seeds, logs, faults) before each test and
- * closes it after the last. Returns a getter: the emulator exists only once `beforeAll` ran.
+ * closes it after the last. Entra's loop detection is on in every test, and a test fails when any
+ * token request was refused as a loop (AADSTS50196): no cae-kit flow may look like one.
+ * Returns a getter: the emulator exists only once `beforeAll` ran.
  */
 export function useEmulator(options: StartEmulatorOptions = {}): () => RunningEmulator {
   let idp: RunningEmulator | undefined
@@ -25,6 +27,11 @@ export function useEmulator(options: StartEmulatorOptions = {}): () => RunningEm
   })
   beforeEach(() => {
     idp?.admin.reset()
+    idp?.admin.detectLoops(true)
+  })
+  afterEach(() => {
+    const loops = idp?.admin.tokenRequests().filter((r) => r.errorCode === 50196) ?? []
+    expect(loops, 'token requests refused as a loop (AADSTS50196)').toEqual([])
   })
   return () => {
     if (idp === undefined) throw new Error('the emulator is not started yet: call it inside a test')
