@@ -10,7 +10,7 @@ const redis = useRedisServer()
 
 describe.each(CLIENTS)('%s', (_name, open) => {
   it("keeps MSAL's cache in Redis: another process's MSAL is served from it", async () => {
-    const connections = [await open(redis().url), await open(redis().url)]
+    const connections = [await open(redis().url), await open(redis().url)] as const
     try {
       const partition = `app-cache-${_name.replace(/\W/g, '')}`
       const partitions = { getKey: async () => partition, extractKey: async () => partition }
@@ -19,7 +19,7 @@ describe.each(CLIENTS)('%s', (_name, open) => {
           ...idp().msalNodeConfig({ ...DAEMON, clientCapabilities: ['CP1'] }),
           cache: {
             cachePlugin: new DistributedCachePlugin(
-              redisCacheClient(connections[index]?.client ?? connections[0]!.client),
+              redisCacheClient(connections[index].client),
               partitions,
             ),
           },
@@ -27,9 +27,9 @@ describe.each(CLIENTS)('%s', (_name, open) => {
       const scopes = [idp().apiScopes.app]
       const first = await process(0).acquireTokenByClientCredential({ scopes })
       expect(first?.fromCache).toBe(false)
-      const stored = await connections[0]?.client.sendCommand(['GET', partition])
+      const stored = await connections[0].client.sendCommand(['GET', partition])
       expect(JSON.parse(String(stored))).toHaveProperty('AccessToken')
-      expect(await connections[0]?.client.sendCommand(['TTL', partition])).toBeGreaterThan(86_000)
+      expect(await connections[0].client.sendCommand(['TTL', partition])).toBeGreaterThan(86_000)
 
       const second = await process(1).acquireTokenByClientCredential({ scopes })
       expect(second?.fromCache).toBe(true)

@@ -26,7 +26,8 @@ describe.each(CLIENTS)('%s', (_name, open) => {
 
   it('decides without Redis within 250 ms when Redis hangs, then skips it for a moment', async () => {
     const connection = await open(redis().url)
-    const coordinator = createRedisCoordinator(connection.client, { namespace: randomUUID() })
+    const namespace = randomUUID()
+    const coordinator = createRedisCoordinator(connection.client, { namespace })
     cleanups.push(connection.close, () => coordinator.close())
     await coordinator.acquire(acquisition(), provider('warm-up').acquire)
     redis().pause()
@@ -38,6 +39,10 @@ describe.each(CLIENTS)('%s', (_name, open) => {
     await coordinator.acquire(acquisition({ partition: 'b' }), own.acquire)
     expect(Date.now() - started).toBeLessThan(50)
     expect(own.calls).toHaveLength(2)
+    // Thawed, Redis runs the command that timed out and grants the lock: it is released at once.
+    redis().resume()
+    await sleep(300)
+    expect(await connection.client.sendCommand(['KEYS', `cae-kit:${namespace}:*:lock`])).toEqual([])
   })
 
   it('keeps a fleet answering challenges while Redis is down, and coordinates again once it is back', async () => {
