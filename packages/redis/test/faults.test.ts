@@ -76,3 +76,36 @@ describe.each(CLIENTS)('%s', (_name, open) => {
     expect(idp().admin.tokenRequests().length - before).toBe(1)
   })
 })
+
+describe.each(CLIENTS)('%s, waiting', (_name, open) => {
+  const cleanups: (() => Promise<void>)[] = []
+  afterEach(async () => {
+    await redis().start()
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
+  })
+
+  it('stops waiting for another process as soon as Redis goes away, and acquires in-process', async () => {
+    const namespace = randomUUID()
+    const [a, b] = [await open(redis().url), await open(redis().url)]
+    const holder = createRedisCoordinator(a.client, { namespace })
+    const waiter = createRedisCoordinator(b.client, { namespace })
+    cleanups.push(
+      a.close,
+      b.close,
+      () => holder.close(),
+      () => waiter.close(),
+    )
+    const slow = provider('holder', 3_000)
+    const holding = holder.acquire(acquisition(), slow.acquire).catch((e: unknown) => e)
+    await sleep(100)
+    const own = provider('waiter')
+    const waiting = waiter.acquire(acquisition(), own.acquire)
+    await sleep(100)
+    expect(own.calls).toHaveLength(0) // it waits for the holder (lock TTL: 5 s)
+    const stopped = Date.now()
+    await redis().stop(true)
+    expect((await waiting).token).toMatch(/^waiter-1-/)
+    expect(Date.now() - stopped).toBeLessThan(1_000)
+    await holding
+  })
+})
