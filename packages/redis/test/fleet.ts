@@ -9,13 +9,14 @@ import {
   DEFAULT_DAEMON_CLIENT_ID,
   DEFAULT_DAEMON_CLIENT_SECRET,
   type RunningEmulator,
-  type StartEmulatorOptions,
-  startEmulator,
 } from '@cae-kit/emulator'
 import { fromMsalNode } from '@cae-kit/msal-node'
 import { createClient as createClient5 } from 'redis'
 import { createClient as createClient6 } from 'redis6'
-import { afterAll, beforeAll, beforeEach } from 'vitest'
+
+// The emulator for a test file, as msal-node's integration tests start it.
+export { useEmulator } from '../../msal-node/test/helpers'
+
 import { createRedisCoordinator, type RedisClientLike, type RedisCoordinatorOptions } from '../src'
 
 export const DAEMON = {
@@ -48,24 +49,6 @@ async function connect(client: {
     async close() {
       client.destroy()
     },
-  }
-}
-
-/** One emulator for the test file, reset before each test. */
-export function useEmulator(options: StartEmulatorOptions = {}): () => RunningEmulator {
-  let idp: RunningEmulator | undefined
-  beforeAll(async () => {
-    idp = await startEmulator({ port: 0, ...options })
-  })
-  afterAll(async () => {
-    await idp?.close()
-  })
-  beforeEach(() => {
-    idp?.admin.reset()
-  })
-  return () => {
-    if (idp === undefined) throw new Error('the emulator is not started yet')
-    return idp
   }
 }
 
