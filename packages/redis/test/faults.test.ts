@@ -80,6 +80,7 @@ describe.each(CLIENTS)('%s', (_name, open) => {
 describe.each(CLIENTS)('%s, waiting', (_name, open) => {
   const cleanups: (() => Promise<void>)[] = []
   afterEach(async () => {
+    redis().resume()
     await redis().start()
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
   })
@@ -106,6 +107,30 @@ describe.each(CLIENTS)('%s, waiting', (_name, open) => {
     await redis().stop(true)
     expect((await waiting).token).toMatch(/^waiter-1-/)
     expect(Date.now() - stopped).toBeLessThan(1_000)
+    await holding
+  })
+  it('stops waiting once the lock expires when Redis freezes with its connections open', async () => {
+    const namespace = randomUUID()
+    const [a, b] = [await open(redis().url), await open(redis().url)]
+    const holder = createRedisCoordinator(a.client, { namespace, lockTtlMs: 500 })
+    const waiter = createRedisCoordinator(b.client, { namespace, lockTtlMs: 500 })
+    cleanups.push(
+      a.close,
+      b.close,
+      () => holder.close(),
+      () => waiter.close(),
+    )
+    const holding = holder.acquire(acquisition(), provider('holder', 2_000).acquire)
+    await sleep(50)
+    const own = provider('waiter')
+    const waiting = waiter.acquire(acquisition(), own.acquire)
+    await sleep(50)
+    const frozen = Date.now()
+    redis().pause()
+    expect((await waiting).token).toMatch(/^waiter-1-/)
+    // The lock had about 400 ms left, then one Redis call decided within 250 ms.
+    expect(Date.now() - frozen).toBeLessThan(1_200)
+    redis().resume()
     await holding
   })
 })
