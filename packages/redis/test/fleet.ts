@@ -74,12 +74,12 @@ export async function startFleet(
     fromMsalNode(app, { flow: 'clientCredentials' }),
 ) {
   // A namespace per fleet: tests sharing one server never see each other's entries.
-  const namespace = `fleet-${randomUUID()}`
+  const namespace = options.namespace ?? `fleet-${randomUUID()}`
   const members: Member[] = []
   const closers: (() => Promise<void>)[] = []
   for (let index = 0; index < size; index++) {
     const { client, close } = await open(url)
-    const coordinator = createRedisCoordinator(client, { namespace, ...options })
+    const coordinator = createRedisCoordinator(client, { ...options, namespace })
     closers.push(() => coordinator.close(), close)
     const app = new ConfidentialClientApplication(
       idp.msalNodeConfig({ ...DAEMON, clientCapabilities: ['CP1'] }),
@@ -97,6 +97,7 @@ export async function startFleet(
   }
   return {
     members,
+    namespace,
     async close() {
       for (const close of closers) await close()
     },
