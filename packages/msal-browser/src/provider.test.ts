@@ -7,7 +7,16 @@ import {
 } from '@azure/msal-browser'
 import { InteractionRequiredError, isCaeError } from '@cae-kit/core'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { alice, bob, deferred, fakePca, fakeStorage, flush, msalResult } from '../test/fakes'
+import {
+  alice,
+  bob,
+  deferred,
+  fakeLocks,
+  fakePca,
+  fakeStorage,
+  flush,
+  msalResult,
+} from '../test/fakes'
 import { fromMsalBrowser } from './provider'
 
 const scopes = ['api://cae/.default']
@@ -27,6 +36,9 @@ let warn: ReturnType<typeof vi.spyOn>
 beforeEach(() => {
   warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined)
   vi.stubGlobal('sessionStorage', fakeStorage())
+  // Every test is a fresh page. Node 24 has a real, process-wide `navigator.locks`: a redirect
+  // left pending by one test would hold the interaction lock for every later one.
+  vi.stubGlobal('navigator', { locks: fakeLocks() })
 })
 afterEach(() => {
   vi.restoreAllMocks()
