@@ -21,10 +21,15 @@ export interface RedisClientLike {
 
 /** The connection the coordinator opens itself for notifications (`client.duplicate()`). */
 export interface RedisSubscriberLike {
+  /** Opens the connection; node-redis reconnects it by itself afterwards. */
   connect(): Promise<unknown>
+  /** Subscribes `listener` to every channel matching the glob `pattern` (`PSUBSCRIBE`). */
   pSubscribe(pattern: string, listener: (message: string, channel: string) => void): Promise<void>
+  /** Listens to connection errors (without a listener, node-redis throws them). */
   on(event: 'error', listener: (error: unknown) => void): unknown
+  /** True while the connection is up and not reconnecting. */
   readonly isReady: boolean
+  /** Closes the connection at once, dropping the subscriptions. */
   destroy(): void
 }
 
