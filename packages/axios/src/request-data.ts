@@ -6,7 +6,8 @@
  */
 
 import type { InternalAxiosRequestConfig } from 'axios'
-import { bufferReadable, isReadableLike } from './stream-body'
+import { isReadableLike } from './readable-like'
+import { keepReadable } from './stream-body'
 
 /**
  * A spec `FormData` as dispatched: axios' adapters send it as multipart whatever Content-Type the
@@ -52,13 +53,8 @@ export function keepData(
       return Promise.resolve(false)
     }
   }
-  if (viaHttp && isReadableLike(data)) {
-    const limits = { signal: config.signal as AbortSignal | undefined, timeoutMs: config.timeout }
-    return bufferReadable(data, maxBytes, limits).then((bytes) => {
-      if (bytes) config.data = bytes
-      return !!bytes
-    })
-  }
+  const readable = viaHttp ? keepReadable(config, maxBytes) : undefined
+  if (readable) return readable
   if (typeof data?.pipe === 'function' && !isReadableLike(data)) return Promise.resolve(false)
   return undefined
 }

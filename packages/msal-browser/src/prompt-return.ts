@@ -35,7 +35,12 @@ export const watchReturn = (onReturn: () => void): (() => void) => {
   const check = (event: Event) => {
     clearTimeout(timer)
     if (event.type === 'blur' || !here()) away = true
-    else if (away) timer = setTimeout(() => here() && (stop(), onReturn()), SETTLE_MS)
+    else if (away) timer = setTimeout(returned, SETTLE_MS)
+  }
+  const returned = () => {
+    if (!here()) return
+    stop()
+    onReturn()
   }
   for (const type of events) w.addEventListener(type, check)
   return stop

@@ -1,0 +1,45 @@
+/** What the fleet's parent and its daemon processes say to each other (over the fork IPC channel). */
+
+/** A daemon process's settings, passed in the `CAE_FLEET_WORKER` environment variable (JSON). */
+export interface WorkerConfig {
+  /** Position in the fleet, for logs. */
+  index: number
+  /** `https://<host>/<tenant>`. */
+  authority: string
+  clientId: string
+  clientSecret: string
+  /** Base URL of the API; the daemon calls `GET <apiUrl>/messages`. */
+  apiUrl: string
+  scopes: string[]
+  /** PEM of the certificate authority the emulator's HTTPS certificate chains to. */
+  caPem: string
+  /** Redis to coordinate through; absent: no coordinator (each process on its own). */
+  redisUrl?: string
+  /** The coordinator's namespace (apps sharing a Redis stay apart). */
+  namespace: string
+  /** Passed to the coordinator when set. */
+  lockTtlMs?: number
+  /** Passed to the coordinator when set. */
+  waitTimeoutMs?: number
+}
+
+/** One API call of a storm, as the daemon saw it. */
+export interface RequestResult {
+  ok: boolean
+  /** HTTP status of the final response, when there was one. */
+  status?: number
+  /** `code` of the error (a cae-kit `ERR_CAE_*`, or the error's name) when the call threw. */
+  code?: string
+  /** Wall time of the call in milliseconds. */
+  ms: number
+}
+
+/** Parent → daemon. */
+export type ToWorker = { type: 'storm'; id: number; requests: number } | { type: 'close' }
+
+/** Daemon → parent. */
+export type FromWorker =
+  | { type: 'ready' }
+  /** The daemon's token provider was called: this process is asking Entra itself. */
+  | { type: 'acquiring' }
+  | { type: 'storm'; id: number; results: RequestResult[] }

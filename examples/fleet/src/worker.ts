@@ -1,0 +1,100 @@
+/**
+ * One daemon process of the fleet: msal-node client credentials (CP1), `fromMsalNode`,
+ * `createCaeFetch`, and, given a Redis, the fleet coordinator of `@cae-kit/redis`. It waits for
+ * its parent's orders (a storm of N concurrent `GET /messages`) and reports each call's outcome.
+ * Started by `startFleet` with `child_process.fork`; nothing here is specific to the demo.
+ */
+import { ConfidentialClientApplication } from '@azure/msal-node'
+import { type CaeCoordinator, createCaeFetch, isCaeError, type TokenProvider } from '@cae-kit/core'
+import { createNetworkClient, createTrustingFetch } from '@cae-kit/emulator/server'
+import { fromMsalNode } from '@cae-kit/msal-node'
+import { createRedisCoordinator } from '@cae-kit/redis'
+import { createClient } from 'redis'
+import type { FromWorker, RequestResult, ToWorker, WorkerConfig } from './protocol'
+
+const send = (message: FromWorker) => process.send?.(message)
+
+/** The Redis coordinator and what closes it; the client is ours, so we close it too. */
+async function connectCoordinator(config: WorkerConfig) {
+  if (!config.redisUrl) return undefined
+  const client = createClient({ url: config.redisUrl })
+  // node-redis reports connection trouble as 'error' events; the coordinator falls back by itself.
+  client.on('error', () => {})
+  await client.connect()
+  const coordinator = createRedisCoordinator(client, {
+    namespace: config.namespace,
+    ...(config.lockTtlMs !== undefined && { lockTtlMs: config.lockTtlMs }),
+    ...(config.waitTimeoutMs !== undefined && { waitTimeoutMs: config.waitTimeoutMs }),
+  })
+  return {
+    coordinator: coordinator as CaeCoordinator,
+    close: async () => {
+      await coordinator.close()
+      client.destroy()
+    },
+  }
+}
+
+/** The error's cae-kit code, or its name and its cause's code (`TypeError (ECONNRESET)`). */
+function codeOf(error: unknown): string {
+  if (isCaeError(error)) return error.code
+  if (!(error instanceof Error)) return typeof error
+  const cause = (error.cause as { code?: unknown } | undefined)?.code
+  return typeof cause === 'string' ? `${error.name} (${cause})` : error.name
+}
+
+async function main(): Promise<void> {
+  const config = JSON.parse(process.env.CAE_FLEET_WORKER ?? '') as WorkerConfig
+  const app = new ConfidentialClientApplication({
+    auth: {
+      clientId: config.clientId,
+      clientSecret: config.clientSecret,
+      authority: config.authority,
+      knownAuthorities: [new URL(config.authority).host],
+      clientCapabilities: ['CP1'],
+    },
+    system: { networkClient: createNetworkClient(config.caPem) },
+  })
+  const msal = fromMsalNode(app, { flow: 'clientCredentials' })
+  // Tells the parent when this process itself asks Entra (the tests kill the lock holder then).
+  const tokenProvider: TokenProvider = {
+    getToken(request) {
+      send({ type: 'acquiring' })
+      return msal.getToken(request)
+    },
+  }
+  const coordination = await connectCoordinator(config)
+  const caeFetch = createCaeFetch({
+    tokenProvider,
+    resources: [{ url: config.apiUrl, scopes: config.scopes }],
+    fetch: createTrustingFetch(config.caPem),
+    ...(coordination && { coordinator: coordination.coordinator }),
+  })
+
+  const call = async (): Promise<RequestResult> => {
+    const started = performance.now()
+    try {
+      const response = await caeFetch(`${config.apiUrl}/messages`)
+      await response.arrayBuffer()
+      return { ok: response.ok, status: response.status, ms: performance.now() - started }
+    } catch (error) {
+      return { ok: false, code: codeOf(error), ms: performance.now() - started }
+    }
+  }
+
+  process.on('message', async (message: ToWorker) => {
+    if (message.type === 'close') {
+      await coordination?.close().catch(() => {})
+      process.disconnect()
+      return
+    }
+    const results = await Promise.all(Array.from({ length: message.requests }, call))
+    send({ type: 'storm', id: message.id, results })
+  })
+  send({ type: 'ready' })
+}
+
+main().catch((error: unknown) => {
+  console.error(`fleet daemon: ${error instanceof Error ? error.message : String(error)}`)
+  process.exit(1)
+})

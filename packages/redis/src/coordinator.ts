@@ -1,0 +1,190 @@
+/**
+ * `createRedisCoordinator`: fleet-wide single-flight of token acquisitions on Redis.
+ *
+ * @module
+ */
+
+import { randomUUID } from 'node:crypto'
+import type { AccessToken, CaeCoordinator, CoordinatedAcquisition } from '@cae-kit/core'
+import { bounded, REDIS_DECISION_MS, type RedisClientLike } from './client'
+import { failureEntry, openEntry, tokenEntry } from './entry'
+import { type AcquisitionKeys, acquisitionKeys, channelPattern, sha256 } from './keys'
+import { createNotifications } from './notifications'
+import { type RedisCoordinatorOptions, resolveCoordinatorOptions } from './options'
+import { begin, finish } from './scripts'
+import { sharedFailure } from './shared-failure'
+
+/** A {@link CaeCoordinator} on Redis, with `close()`. */
+export interface RedisCoordinator extends CaeCoordinator {
+  /**
+   * Closes the connection the coordinator opened for notifications; the client you passed stays
+   * open (it is yours). Afterwards every acquisition is in-process. Never rejects.
+   */
+  close(): Promise<void>
+}
+
+/** After Redis failed or was slow, acquisitions skip it for this long, in ms. */
+const BACKOFF_MS = 1_000
+
+type Acquire = (signal: AbortSignal) => Promise<AccessToken>
+
+/**
+ * Makes every token acquisition of the engines using it fleet-wide single-flight per
+ * (namespace, partition, scopes, claims): one process acquires under a Redis lock, the others
+ * wait for its notification and take its token. A process whose token was rejected takes the
+ * shared token if it is another, fresh one (MSAL.NET's `WithAccessTokenSha256ToRefresh` rule),
+ * without asking its provider. An access block (and "interaction required" of an app flow) is
+ * shared for 10 s: the other processes fail with the same coded error without calling Entra.
+ *
+ * Redis is never the outage: a Redis call that does not answer within 250 ms, a client that is
+ * not ready, or a wait longer than `waitTimeoutMs` ends in the in-process acquisition (this
+ * process's provider). A lock holder that dies is replaced once `lockTtlMs` passes; a lock is
+ * released only by its owner; every waiter's `AbortSignal` is honoured.
+ *
+ * @param client - A connected node-redis client (`createClient()` of `redis` 5 or 6). It stays
+ *   yours: the coordinator opens its own `client.duplicate()` for notifications.
+ * @param options - See {@link RedisCoordinatorOptions}.
+ * @returns The coordinator, for `CaeOptions.coordinator`; `close()` it on shutdown.
+ * @throws CaeOptionsError (`ERR_CAE_INVALID_OPTIONS`) for a bad namespace, an encryption key that
+ *   is not 32 bytes, or a lock TTL or wait bound that is not a positive integer.
+ * @example
+ * ```ts
+ * const redis = await createClient({ url: process.env.REDIS_URL }).connect()
+ * const coordinator = createRedisCoordinator(redis, { namespace: clientId, encryptionKey })
+ * const caeFetch = createCaeFetch({ tokenProvider, resources, coordinator })
+ * ```
+ * @see https://learn.microsoft.com/entra/msal/dotnet/advanced/client-credentials#claims-and-cache
+ */
+export function createRedisCoordinator(
+  client: RedisClientLike,
+  options: RedisCoordinatorOptions,
+): RedisCoordinator {
+  const { namespace, cipher, lockTtlMs, waitTimeoutMs } = resolveCoordinatorOptions(options)
+  const notifications = createNotifications(client, channelPattern(namespace))
+  let closed = false
+  let skipUntil = 0
+  /** Is Redis worth asking now? Not when closed, disconnected, or failing a moment ago. */
+  const usable = () => !closed && client.isReady === true && Date.now() >= skipUntil
+  /** One Redis call, bounded; a failure or timeout makes the next calls skip Redis a moment. */
+  const call = async <T>(
+    promise: Promise<T>,
+    signal: AbortSignal,
+    late?: (value: T) => void,
+  ): Promise<T> => {
+    try {
+      return await bounded(promise, signal, REDIS_DECISION_MS, late)
+    } catch (error) {
+      if (!signal.aborted) skipUntil = Date.now() + BACKOFF_MS
+      throw error
+    }
+  }
+
+  /** This process acquires under the lock, shares the outcome, releases the lock. */
+  async function own(
+    request: CoordinatedAcquisition,
+    acquire: Acquire,
+    keys: AcquisitionKeys,
+    owner: string,
+  ) {
+    const { signal } = request
+    const store = (entry: Parameters<typeof finish>[3]) =>
+      call(finish(client, keys, owner, entry), new AbortController().signal).catch(() => false)
+    let token: AccessToken
+    try {
+      token = await acquire(signal)
+    } catch (error) {
+      const failure = sharedFailure(error, request.partition)
+      await store(failure && failureEntry(failure, cipher, keys.entry))
+      throw error
+    }
+    const now = Date.now()
+    const stores = [store(tokenEntry(token, cipher, keys.entry, now))]
+    if (request.claims !== undefined || request.stepUp !== undefined) {
+      // The newest token for these scopes: an acquisition without claims (first token, refresh)
+      // in another process takes it too, as this process's own cache does.
+      const plain = acquisitionKeys(namespace, { ...request, claims: undefined, stepUp: undefined })
+      const entry = tokenEntry(token, cipher, plain.entry, now)
+      if (entry) {
+        const set = client.sendCommand(['SET', plain.entry, entry.value, 'PX', String(entry.ttlMs)])
+        stores.push(
+          call(
+            set.then(() => true),
+            new AbortController().signal,
+          ).catch(() => false),
+        )
+      }
+    }
+    await Promise.all(stores)
+    return token
+  }
+
+  async function coordinate(request: CoordinatedAcquisition, acquire: Acquire) {
+    const { signal } = request
+    const inProcess = () => acquire(signal)
+    if (!usable()) return inProcess()
+    const keys = acquisitionKeys(namespace, request)
+    const rejectedHash = request.rejectedToken === undefined ? '' : sha256(request.rejectedToken)
+    const owner = randomUUID()
+    const deadline = Date.now() + waitTimeoutMs
+    let ignoreEntry = false
+    for (;;) {
+      signal.throwIfAborted()
+      if (!usable()) return inProcess()
+      const listening = notifications.listen(keys.channel)
+      let outcome: Awaited<ReturnType<typeof begin>>
+      try {
+        const attempt = begin(client, keys, {
+          keyId: cipher.keyId,
+          rejectedHash,
+          now: Date.now(),
+          owner,
+          lockTtlMs,
+          ignoreEntry,
+        })
+        // A lock taken after this process stopped waiting for the answer is released at once.
+        outcome = await call(attempt, signal, (late) => {
+          if (late.kind === 'owner') finish(client, keys, owner, undefined).catch(() => {})
+        })
+      } catch {
+        listening.cancel()
+        if (signal.aborted) throw signal.reason
+        return inProcess()
+      }
+      if (outcome.kind === 'entry') {
+        listening.cancel()
+        const opened = openEntry(outcome.value, cipher, keys.entry)
+        if (opened === undefined) {
+          ignoreEntry = true
+          continue
+        }
+        if ('failure' in opened) throw opened.failure
+        return opened.token
+      }
+      if (outcome.kind === 'owner') {
+        listening.cancel()
+        return own(request, acquire, keys, owner)
+      }
+      const left = deadline - Date.now()
+      if (left <= 0) {
+        listening.cancel()
+        return inProcess()
+      }
+      // Wake on the holder's notification, or when its lock expires (a holder that died).
+      const lockLeft = outcome.ttlMs > 0 ? outcome.ttlMs + 5 : outcome.ttlMs === -2 ? 0 : left
+      try {
+        await listening.wait(Math.min(lockLeft, left), signal)
+      } finally {
+        listening.cancel()
+      }
+      ignoreEntry = false
+    }
+  }
+
+  return {
+    acquire: coordinate,
+    async close() {
+      closed = true
+      notifications.close()
+    },
+  }
+}
