@@ -1,3 +1,3 @@
 import { packageBuild } from '../../tsup.shared'
 
-export default packageBuild('neutral')
+export default packageBuild('neutral', undefined, { browser: true })

@@ -10,8 +10,10 @@
 // single-flight map is not observable from outside, so its draining is shown through what it would
 // hold: every request's AbortSignal (held by a waiting flight and by its abort listener) and every
 // Response is registered with a FinalizationRegistry, and all of them must have been collected.
+// With a before build (before.mjs; the child inherits CAE_BENCH_BEFORE), its clients run too.
 import { execFile } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
+import { loadBefore } from './before.mjs'
 
 const ROUNDS = 5
 const PER_ROUND = 20_000
@@ -79,8 +81,7 @@ const resources = [
 const urlOf = (i) => (i % 2 === 0 ? `https://a.test/api/items?i=${i}` : `https://b.test/x?i=${i}`)
 const indexOf = (url) => Number(new URL(url).searchParams.get('i'))
 
-async function fetchClient(tracked) {
-  const { createCaeFetch } = await import('@cae-kit/core')
+async function fetchClient(tracked, { createCaeFetch }) {
   const stub = createStub()
   const provider = createProvider()
   const caeFetch = createCaeFetch({
@@ -102,9 +103,8 @@ async function fetchClient(tracked) {
   return { send, stub, provider }
 }
 
-async function axiosClient(tracked) {
-  const { attachCae } = await import('@cae-kit/axios')
-  const { default: axios, AxiosError } = await import('axios')
+async function axiosClient(tracked, { attachCae, axios }) {
+  const { AxiosError } = axios
   const stub = createStub()
   const provider = createProvider()
   const instance = axios.create({
@@ -134,7 +134,7 @@ async function collect() {
   return process.memoryUsage().heapUsed
 }
 
-async function run(create) {
+async function run(create, build) {
   let registered = 0
   let finalized = 0
   const registry = new FinalizationRegistry(() => {
@@ -144,7 +144,7 @@ async function run(create) {
     registered++
     registry.register(object, undefined)
   }
-  const client = await create(tracked)
+  const client = await create(tracked, build)
   let next = 0
   const round = async (count) => {
     for (let b = 0; b < count; b += BATCH) {
@@ -186,7 +186,14 @@ async function run(create) {
 }
 
 if (process.argv.includes('--child')) {
-  const fetchResult = await run(fetchClient)
-  const axiosResult = await run(axiosClient)
-  process.stdout.write(JSON.stringify({ fetch: fetchResult, axios: axiosResult }))
+  const { createCaeFetch } = await import('@cae-kit/core')
+  const { attachCae } = await import('@cae-kit/axios')
+  const { default: axios } = await import('axios')
+  const before = await loadBefore()
+  const out = {}
+  out.fetch = await run(fetchClient, { createCaeFetch })
+  if (before !== undefined) out.beforeFetch = await run(fetchClient, before)
+  out.axios = await run(axiosClient, { attachCae, axios })
+  if (before !== undefined) out.beforeAxios = await run(axiosClient, before)
+  process.stdout.write(JSON.stringify(out))
 }

@@ -209,11 +209,25 @@ function worstCase(parsers) {
   return out
 }
 
+/** One run: alternating blocks; per parser, the median block time per value (µs). */
+function run(parsers, headers, { blocks, passes, seed }) {
+  const names = Object.keys(parsers)
+  const next = random(seed)
+  const perBlock = Object.fromEntries(names.map((name) => [name, []]))
+  for (let b = 0; b < blocks; b++) {
+    for (const name of shuffled(names, next))
+      perBlock[name].push(pass(parsers[name], headers, passes))
+  }
+  return Object.fromEntries(names.map((name) => [name, median(perBlock[name]) / headers.length]))
+}
+
 /**
- * Throughput in alternating blocks: each block times `passes` passes over the corpus per parser,
- * parsers in a freshly shuffled (seeded) order; the figure is the median of the block times.
+ * Throughput, median of `runs` runs. Each run times `blocks` blocks of `passes` passes over the
+ * corpus per parser, parsers in a freshly shuffled (seeded) order each block, and keeps each
+ * parser's median block; the figure per parser is the median of its runs, and the ratio is our
+ * throughput ÷ the fastest peer's. With a before build, its parser is one more variant.
  */
-export async function measureParsers(corpus, { blocks = 61, passes = 100 } = {}) {
+export async function measureParsers(corpus, { runs = 5, blocks = 201, passes = 20, before } = {}) {
   const peers = { oauth: await loadOauth4webapi(), azure: await loadAzure() }
   const headers = corpus.map((v) => v.header)
   const parsers = {
@@ -221,28 +235,41 @@ export async function measureParsers(corpus, { blocks = 61, passes = 100 } = {})
     oauth: peers.oauth.parse,
     azure: peers.azure.parse,
   }
+  if (before !== undefined) {
+    const parseBefore = before.parseWwwAuthenticate
+    parsers.before = (header) => parseBefore(header)
+    for (const { id, header } of corpus) {
+      if (normalize(parseBefore(header)) !== normalize(parseWwwAuthenticate(header))) {
+        throw new Error(`${id}: the before build parses it differently`)
+      }
+    }
+  }
   const names = Object.keys(parsers)
   for (const name of names) pass(parsers[name], headers, 2000)
-  const next = random(0xc0ffee)
-  const perBlock = Object.fromEntries(names.map((name) => [name, []]))
-  for (let b = 0; b < blocks; b++) {
-    for (const name of shuffled(names, next))
-      perBlock[name].push(pass(parsers[name], headers, passes))
+  const results = []
+  for (let r = 0; r < runs; r++) {
+    results.push(run(parsers, headers, { blocks, passes, seed: 0xc0ffee + r }))
   }
   const perHeader = Object.fromEntries(
-    names.map((name) => [name, median(perBlock[name]) / headers.length]),
+    names.map((name) => [name, median(results.map((result) => result[name]))]),
   )
-  const throughput = (name) => 1e6 / perHeader[name]
+  const fastest = ['oauth', 'azure'].reduce((a, b) => (perHeader[a] <= perHeader[b] ? a : b))
+  // Ours ÷ theirs in throughput: their time per value ÷ ours.
+  const ratio = (name, of = 'ours') => perHeader[name] / perHeader[of]
+  const spread = (name) => {
+    const each = results.map((result) => result[name] / result.ours)
+    return [Math.min(...each), Math.max(...each)]
+  }
   return {
+    runs,
     blocks,
     passes,
     values: headers.length,
     versions: { oauth: peers.oauth.version, azure: peers.azure.version },
     perHeader,
-    ratios: {
-      oauth: throughput('ours') / throughput('oauth'),
-      azure: throughput('ours') / throughput('azure'),
-    },
+    fastest,
+    ratios: Object.fromEntries(names.filter((n) => n !== 'ours').map((n) => [n, ratio(n)])),
+    spreads: Object.fromEntries(names.filter((n) => n !== 'ours').map((n) => [n, spread(n)])),
     differences: await differences(corpus, peers),
     worst: worstCase(parsers),
   }

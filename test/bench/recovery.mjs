@@ -11,6 +11,8 @@
 //   request with the new token. The claims come from an untimed challenged request just before.
 // A block's figure per variant is its median round; the result is the ratio of the medians of
 // the block figures. Every recovered round is checked: one token request, two API requests, 200.
+// With a before build (before.mjs), its `createCaeFetch` over its `fromMsalNode` is a third
+// variant of the same rounds (`beforeRecovered`), timed the same way.
 import { ConfidentialClientApplication } from '@azure/msal-node'
 import { createCaeFetch, getClaimsChallenge } from '@cae-kit/core'
 import { startEmulator } from '@cae-kit/emulator'
@@ -27,23 +29,49 @@ async function timed(run) {
   return Number(process.hrtime.bigint() - start) / 1e6
 }
 
-export async function measureRecovery({ blocks = 21, rounds = 10 } = {}) {
+/**
+ * The recovered variant for one build: its `createCaeFetch` over its `fromMsalNode`. Returns
+ * [challenge -> replayed 200, whole call] in ms, after checking the round.
+ */
+async function recoveredWith(idp, build, name) {
+  const url = `${idp.apiUrl}/messages`
+  let challengedAt = 0n
+  const caeFetch = build.createCaeFetch({
+    tokenProvider: build.fromMsalNode(daemon(idp), { flow: 'clientCredentials' }),
+    resources: [{ url: idp.apiUrl, scopes: [idp.apiScopes.app] }],
+    // Notes when the challenge reaches cae-kit: recovery is timed from there.
+    fetch: async (input, init) => {
+      const response = await idp.fetch(input, init)
+      if (response.status === 401) challengedAt = process.hrtime.bigint()
+      return response
+    },
+  })
+  await (await caeFetch(url)).arrayBuffer() // the first token, outside the measurement
+  return async () => {
+    idp.admin.leaveTrustedLocation()
+    const tokens = idp.admin.tokenRequests().length
+    const calls = idp.admin.apiRequests().length
+    challengedAt = 0n
+    const start = process.hrtime.bigint()
+    const response = await caeFetch(url)
+    await response.arrayBuffer()
+    const end = process.hrtime.bigint()
+    if (response.status !== 200) throw new Error(`${name}: ${response.status}`)
+    if (challengedAt === 0n) throw new Error(`${name}: the API did not challenge`)
+    const tokenRequests = idp.admin.tokenRequests().length - tokens
+    const apiRequests = idp.admin.apiRequests().length - calls
+    if (tokenRequests !== 1 || apiRequests !== 2) {
+      throw new Error(`${name}: ${tokenRequests} token and ${apiRequests} API requests`)
+    }
+    return [Number(end - challengedAt) / 1e6, Number(end - start) / 1e6]
+  }
+}
+
+export async function measureRecovery({ blocks = 21, rounds = 10, before } = {}) {
   const idp = await startEmulator({ port: 0 })
   try {
     const url = `${idp.apiUrl}/messages`
     const scopes = [idp.apiScopes.app]
-    let challengedAt = 0n
-    const caeFetch = createCaeFetch({
-      tokenProvider: fromMsalNode(daemon(idp), { flow: 'clientCredentials' }),
-      resources: [{ url: idp.apiUrl, scopes }],
-      // Notes when the challenge reaches cae-kit: recovery is timed from there.
-      fetch: async (input, init) => {
-        const response = await idp.fetch(input, init)
-        if (response.status === 401) challengedAt = process.hrtime.bigint()
-        return response
-      },
-    })
-    await (await caeFetch(url)).arrayBuffer() // the first token, outside the measurement
     const plain = daemon(idp)
     let token = (await plain.acquireTokenByClientCredential({ scopes })).accessToken
     const get = async (accessToken) => {
@@ -53,24 +81,7 @@ export async function measureRecovery({ blocks = 21, rounds = 10 } = {}) {
     }
 
     const variants = {
-      async recovered() {
-        idp.admin.leaveTrustedLocation()
-        const tokens = idp.admin.tokenRequests().length
-        const calls = idp.admin.apiRequests().length
-        challengedAt = 0n
-        const start = process.hrtime.bigint()
-        const response = await caeFetch(url)
-        await response.arrayBuffer()
-        const end = process.hrtime.bigint()
-        if (response.status !== 200) throw new Error(`recovered: ${response.status}`)
-        if (challengedAt === 0n) throw new Error('recovered: the API did not challenge')
-        const tokenRequests = idp.admin.tokenRequests().length - tokens
-        const apiRequests = idp.admin.apiRequests().length - calls
-        if (tokenRequests !== 1 || apiRequests !== 2) {
-          throw new Error(`recovered: ${tokenRequests} token and ${apiRequests} API requests`)
-        }
-        return [Number(end - challengedAt) / 1e6, Number(end - start) / 1e6]
-      },
+      recovered: await recoveredWith(idp, { createCaeFetch, fromMsalNode }, 'recovered'),
       async baseline() {
         idp.admin.leaveTrustedLocation()
         let challenge
@@ -90,33 +101,46 @@ export async function measureRecovery({ blocks = 21, rounds = 10 } = {}) {
         return [renewed, challenged]
       },
     }
+    if (before !== undefined) {
+      variants.beforeRecovered = await recoveredWith(idp, before, 'beforeRecovered')
+    }
 
     const names = Object.keys(variants)
     const next = random(0x7ec0)
     for (let i = 0; i < 5; i++) for (const name of shuffled(names, next)) await variants[name]()
-    const series = ['recovered', 'whole', 'baseline', 'challenged']
+    const series = [
+      'recovered',
+      'whole',
+      'beforeRecovered',
+      'beforeWhole',
+      'baseline',
+      'challenged',
+    ]
+    // Where each variant's pair of figures goes.
+    const into = {
+      recovered: ['recovered', 'whole'],
+      beforeRecovered: ['beforeRecovered', 'beforeWhole'],
+      baseline: ['baseline', 'challenged'],
+    }
     const perBlock = Object.fromEntries(series.map((name) => [name, []]))
     for (let b = 0; b < blocks; b++) {
       const samples = Object.fromEntries(series.map((name) => [name, []]))
       for (let r = 0; r < rounds; r++) {
         for (const name of shuffled(names, next)) {
-          const result = await variants[name]()
-          if (name === 'recovered') {
-            samples.recovered.push(result[0])
-            samples.whole.push(result[1])
-          } else {
-            samples.baseline.push(result[0])
-            samples.challenged.push(result[1])
-          }
+          const [first, second] = await variants[name]()
+          samples[into[name][0]].push(first)
+          samples[into[name][1]].push(second)
         }
       }
-      for (const name of series) perBlock[name].push(median(samples[name]))
+      for (const name of series) {
+        if (samples[name].length > 0) perBlock[name].push(median(samples[name]))
+      }
     }
     const recovered = median(perBlock.recovered)
     const whole = median(perBlock.whole)
     const baseline = median(perBlock.baseline)
     const challenged = median(perBlock.challenged)
-    return {
+    const result = {
       blocks,
       rounds,
       recovered,
@@ -126,6 +150,17 @@ export async function measureRecovery({ blocks = 21, rounds = 10 } = {}) {
       ratio: recovered / baseline,
       ratioWithChallenge: whole / (baseline + challenged),
     }
+    if (before !== undefined) {
+      const recoveredBefore = median(perBlock.beforeRecovered)
+      const wholeBefore = median(perBlock.beforeWhole)
+      result.before = {
+        recovered: recoveredBefore,
+        whole: wholeBefore,
+        ratio: recoveredBefore / baseline,
+        ratioWithChallenge: wholeBefore / (baseline + challenged),
+      }
+    }
+    return result
   } finally {
     await idp.close()
   }

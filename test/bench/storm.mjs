@@ -17,29 +17,38 @@ async function storm(name, server, size, send) {
   }
 }
 
-export async function measureStorm(server, size = 1000) {
+/**
+ * One storm per client. `build` is the cae-kit under test (today's by default, or the before
+ * build of before.mjs); `prefix` keeps its tokens and request ids apart from another build's.
+ */
+export async function measureStorm(
+  server,
+  { size = 1000, build = { createCaeFetch, attachCae, axios }, prefix = '' } = {},
+) {
   const url = `${server.url}/v1/items`
   const resources = [{ url: `${server.url}/v1`, scopes: ['api://bench/.default'] }]
   const out = {}
 
-  const fetchProvider = countingProvider('fetch')
-  const caeFetch = createCaeFetch({ tokenProvider: fetchProvider, resources })
+  const fetchName = `${prefix}fetch`
+  const fetchProvider = countingProvider(fetchName)
+  const caeFetch = build.createCaeFetch({ tokenProvider: fetchProvider, resources })
   await (await caeFetch(url)).arrayBuffer()
-  server.revoke('Bearer fetch-1')
+  server.revoke(`Bearer ${fetchName}-1`)
   const callsBefore = fetchProvider.calls
-  const fetchStorm = await storm('fetch', server, size, async (id, body) => {
+  const fetchStorm = await storm(fetchName, server, size, async (id, body) => {
     const response = await caeFetch(url, { method: 'POST', body, headers: { 'x-request-id': id } })
     return response.status === 200 && (await response.text()) === body
   })
   out.fetch = { ...fetchStorm, providerCalls: fetchProvider.calls - callsBefore }
 
-  const axiosProvider = countingProvider('axios')
-  const instance = axios.create()
-  attachCae(instance, { tokenProvider: axiosProvider, resources })
+  const axiosName = `${prefix}axios`
+  const axiosProvider = countingProvider(axiosName)
+  const instance = build.axios.create()
+  build.attachCae(instance, { tokenProvider: axiosProvider, resources })
   await instance.get(url)
-  server.revoke('Bearer axios-1')
+  server.revoke(`Bearer ${axiosName}-1`)
   const axiosCallsBefore = axiosProvider.calls
-  const axiosStorm = await storm('axios', server, size, async (id, body) => {
+  const axiosStorm = await storm(axiosName, server, size, async (id, body) => {
     const response = await instance.post(url, body, {
       headers: { 'x-request-id': id, 'content-type': 'text/plain' },
       responseType: 'text',

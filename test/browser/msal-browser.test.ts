@@ -7,7 +7,7 @@
 import { join } from 'node:path'
 import { DEFAULT_SPA_CLIENT_ID, DEFAULT_USERS, startEmulator } from '@cae-kit/emulator'
 import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   chromiumSuite,
   launchChromium,
@@ -15,6 +15,7 @@ import {
   screenshotOnFailure,
   watchPopups,
 } from '../support/chromium'
+import { resetWithLoopDetection } from '../support/loops'
 import { buildPages, type StaticServer, startStaticServer } from '../support/pages'
 import { autoSignIn, type Credentials, fillSignIn } from '../support/sign-in'
 import type { ApiCall, Outcome, PageConfig } from './app/api'
@@ -60,9 +61,7 @@ describe.skipIf(!chromium.available)('msal-browser in Chromium against the emula
     await emulator?.close()
   })
 
-  beforeEach(() => {
-    emulator.admin.reset()
-  })
+  resetWithLoopDetection(() => emulator?.admin)
 
   /** A fresh context with the app loaded and ready; popups counted from here on. */
   async function openApp(name: string) {

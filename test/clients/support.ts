@@ -7,7 +7,8 @@ import { ConfidentialClientApplication } from '@azure/msal-node'
 import { type CaeEvent, type CaeOptions, createCaeFetch } from '@cae-kit/core'
 import { type RunningEmulator, startEmulator } from '@cae-kit/emulator'
 import { fromMsalNode } from '@cae-kit/msal-node'
-import { afterAll, beforeAll, beforeEach } from 'vitest'
+import { afterAll, beforeAll } from 'vitest'
+import { resetWithLoopDetection } from '../support/loops'
 
 /**
  * Starts one emulator for the test file, resets it before each test and closes it after the last.
@@ -21,9 +22,7 @@ export function useEmulator(): () => RunningEmulator {
   afterAll(async () => {
     await idp?.close()
   })
-  beforeEach(() => {
-    idp?.admin.reset()
-  })
+  resetWithLoopDetection(() => idp?.admin)
   return () => {
     if (idp === undefined) throw new Error('the emulator is not started yet: call it inside a test')
     return idp

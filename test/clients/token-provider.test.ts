@@ -3,7 +3,13 @@
  * A token provider without MSAL, as the core README shows it: oauth4webapi's client credentials
  * grant, declaring CP1 with `addClientCapabilities` on every token request.
  */
-import { addClientCapabilities, createCaeFetch, type TokenProvider } from '@cae-kit/core'
+import {
+  AccessBlockedError,
+  addClientCapabilities,
+  createCaeFetch,
+  mapEntraError,
+  type TokenProvider,
+} from '@cae-kit/core'
 import type { RunningEmulator } from '@cae-kit/emulator'
 import { DEFAULT_DAEMON_CLIENT_ID, DEFAULT_DAEMON_CLIENT_SECRET } from '@cae-kit/emulator'
 import * as oauth from 'oauth4webapi'
@@ -29,30 +35,40 @@ async function oauth4webapiProvider(idp: RunningEmulator): Promise<TokenProvider
     async getToken({ scopes, claims, signal }) {
       const parameters = { scope: scopes.join(' '), claims: addClientCapabilities(claims) }
       const options = { ...trust, ...(signal ? { signal } : {}) }
-      const response = await oauth.clientCredentialsGrantRequest(
-        as,
-        client,
-        auth,
-        parameters,
-        options,
-      )
-      const result = await oauth.processClientCredentialsResponse(as, client, response)
-      return {
-        token: result.access_token,
-        expiresOn: Date.now() + (result.expires_in ?? 3600) * 1000,
+      try {
+        const response = await oauth.clientCredentialsGrantRequest(
+          as,
+          client,
+          auth,
+          parameters,
+          options,
+        )
+        const result = await oauth.processClientCredentialsResponse(as, client, response)
+        return {
+          token: result.access_token,
+          expiresOn: Date.now() + (result.expires_in ?? 3600) * 1000,
+        }
+      } catch (error) {
+        throw mapEntraError(error, { scopes, claims }) // blocked, sign-in needed, or as it is
       }
     },
   }
 }
 
-it('gets a CAE token with CP1 declared and answers a challenge with the claims merged in', async () => {
-  const idp = emulator()
+/** A cae fetch over the oauth4webapi provider, its first request made (and answered 200). */
+async function warmCaeFetch(idp: RunningEmulator): Promise<typeof fetch> {
   const caeFetch = createCaeFetch({
     tokenProvider: await oauth4webapiProvider(idp),
     resources: [{ url: idp.apiUrl, scopes: [idp.apiScopes.app] }],
     fetch: idp.fetch,
   })
   expect((await caeFetch(`${idp.apiUrl}/messages`)).status).toBe(200)
+  return caeFetch
+}
+
+it('gets a CAE token with CP1 declared and answers a challenge with the claims merged in', async () => {
+  const idp = emulator()
+  const caeFetch = await warmCaeFetch(idp)
   idp.admin.leaveTrustedLocation()
   const seen = traffic(idp)
 
@@ -73,4 +89,14 @@ it('gets a CAE token with CP1 declared and answers a challenge with the claims m
     [401, 'hello'],
     [201, 'hello'],
   ])
+})
+
+it('rejects with AccessBlockedError once the service principal is disabled, as MSAL-based providers do', async () => {
+  const idp = emulator()
+  const caeFetch = await warmCaeFetch(idp)
+  idp.admin.disableServicePrincipal(DEFAULT_DAEMON_CLIENT_ID)
+
+  const error = await caeFetch(`${idp.apiUrl}/messages`).catch((e: unknown) => e)
+  expect(error).toBeInstanceOf(AccessBlockedError)
+  expect(error).toMatchObject({ code: 'ERR_CAE_ACCESS_BLOCKED', scopes: [idp.apiScopes.app] })
 })

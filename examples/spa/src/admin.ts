@@ -50,10 +50,17 @@ export function adminActions(config: SpaConfig): AdminAction[] {
     },
     {
       id: 'leave-location',
-      label: 'Leave trusted location',
-      hint: 'Silent: a new token for the new location, no popup',
+      label: 'IP seen differently: silent',
+      hint: 'Entra and the API see different IPs: a one-hour token, no popup, the call replayed',
       op: 'leave-trusted-location',
       body: {},
+    },
+    {
+      id: 'leave-location-blocked',
+      label: 'Left the allowed network: blocked',
+      hint: 'Conditional Access refuses every token (AADSTS53003): "blocked", no popup, no retry',
+      op: 'leave-trusted-location',
+      body: { enforcement: 'block' },
     },
     {
       id: 'require-auth-context',

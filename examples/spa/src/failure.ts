@@ -45,6 +45,13 @@ const messages: Partial<Record<CaeErrorCode | CaeUnsatisfiedCode, Failure>> = {
 }
 
 /**
+ * AADSTS53003: a Conditional Access policy refuses every token, interactive sign-in included. With
+ * CAE it is what a device outside the allowed network (strict location enforcement) gets.
+ */
+const CONDITIONAL_ACCESS_BLOCKED =
+  'Access is blocked by a Conditional Access policy (AADSTS53003): this network is not an allowed location. Signing in again will not help; connect from an allowed network or ask an administrator.'
+
+/**
  * MSAL codes meaning the identity provider could not be reached at all. Against the local
  * emulator, that is almost always its self-signed certificate not being trusted yet.
  */
@@ -70,6 +77,9 @@ export function describeFailure(error: unknown, identityProvider = 'the emulator
     }
   }
   const cae = findCaeError(error)
+  if (cae?.code === 'ERR_CAE_ACCESS_BLOCKED' && /AADSTS53003\b/.test(entraText(cae.cause))) {
+    return { state: 'blocked', message: CONDITIONAL_ACCESS_BLOCKED, code: cae.code }
+  }
   if (cae) {
     const known = messages[cae.code]
     const detail = causeText(cae.cause)
@@ -111,4 +121,11 @@ function causeText(cause: unknown): string {
   if (!cause || typeof cause !== 'object') return ''
   const code = (cause as { errorCode?: unknown }).errorCode
   return typeof code === 'string' ? code : ''
+}
+
+/** Entra's text in an MSAL error (`errorMessage`, else `message`), for AADSTS numbers. */
+function entraText(cause: unknown): string {
+  if (!cause || typeof cause !== 'object') return ''
+  const { errorMessage, message } = cause as { errorMessage?: unknown; message?: unknown }
+  return [errorMessage, message].filter((text) => typeof text === 'string').join(' ')
 }

@@ -15,17 +15,12 @@ import {
   type StepUpRequest,
   type UnsatisfiedReplay,
 } from '@cae-kit/core'
-import {
-  AxiosError,
-  AxiosHeaders,
-  type AxiosInstance,
-  type AxiosResponse,
-  CanceledError,
-  getAdapter,
-  type InternalAxiosRequestConfig,
-} from 'axios'
-import { finalUrl, guardedFetch, guardRedirects, RedirectChannel } from './redirects'
-import { bodyForDescription, dataForEngine, keepData } from './request-data'
+import type { AxiosHeaders, AxiosInstance, AxiosResponse, InternalAxiosRequestConfig } from 'axios'
+import { type AxiosCopy, copyResolver } from './axios-copy'
+import { bodyForDescription } from './data-shape'
+import { guardRedirects } from './http-redirects'
+import { finalUrl, guardedFetch, RedirectChannel } from './redirect-channel'
+import { dataForEngine, keepData } from './request-data'
 import { requestUrl } from './request-url'
 
 /** Per-request state cae-kit keeps under `config.caeKit` (one key, typed by augmentation). */
@@ -81,12 +76,25 @@ function ownAuthorization(config: Config, url: string): string | undefined {
   return typeof value === 'string' ? value : undefined
 }
 
+/** Removes `Authorization` from an `AxiosHeaders` (of any copy of axios) or a plain record. */
+function withoutAuthorization(headers: Config['headers'] | Record<string, unknown>): void {
+  if (typeof headers.delete === 'function') {
+    headers.delete('Authorization')
+    return
+  }
+  for (const name of Object.keys(headers)) {
+    if (name.toLowerCase() === 'authorization') delete headers[name]
+  }
+}
+
 /**
  * One dispatched axios request as a {@link CaeTransport}: sends the config with the instance's
  * own adapter, and tells the engine what an axios response or error holds.
  */
 class AxiosTransport implements CaeTransport<AxiosResponse> {
   readonly #config: Config
+  /** The instance's own copy of axios (its error classes). */
+  readonly #axios: AxiosCopy
   readonly #sendOnce: Adapter
   readonly #maxBytes: number
   /** Node's http adapter (follow-redirects); otherwise fetch-like (xhr, fetch, custom). */
@@ -94,8 +102,15 @@ class AxiosTransport implements CaeTransport<AxiosResponse> {
   readonly #describeUrl: () => string
   #channel: RedirectChannel | undefined
 
-  constructor(config: Config, sendOnce: Adapter, maxBytes: number, describeUrl: () => string) {
+  constructor(
+    config: Config,
+    axios: AxiosCopy,
+    sendOnce: Adapter,
+    maxBytes: number,
+    describeUrl: () => string,
+  ) {
     this.#config = config
+    this.#axios = axios
     this.#sendOnce = sendOnce
     this.#maxBytes = maxBytes
     this.#viaHttp = sendOnce.adapterName === 'http'
@@ -193,13 +208,14 @@ class AxiosTransport implements CaeTransport<AxiosResponse> {
 
   /** An abort while waiting for a token rejects as axios itself would: with its CanceledError. */
   aborted(): unknown {
-    return new CanceledError(undefined, this.#config)
+    return new this.#axios.CanceledError(undefined, this.#config)
   }
 
   /** axios' `timeout` covers the wait for a token too, and fails as axios' own timeout does. */
   timedOut(): unknown {
     const config = this.#config
     const message = config.timeoutErrorMessage ?? `timeout of ${config.timeout}ms exceeded`
+    const { AxiosError } = this.#axios
     const code = config.transitional?.clarifyTimeoutError
       ? AxiosError.ETIMEDOUT
       : AxiosError.ECONNABORTED
@@ -216,7 +232,7 @@ class AxiosTransport implements CaeTransport<AxiosResponse> {
  * credentials in the URL) when they are sent, are left alone (an empty `Bearer ` is no opt-out).
  * axios' `timeout` covers the wait for a token (an open sign-in prompt suspends it).
  *
- * @param instance - The axios instance to protect (axios ≥ 1.6, browser or Node).
+ * @param instance - The axios instance to protect (axios ≥ 1.12, browser or Node).
  * @param options - See `CaeOptions`: `tokenProvider`, `resources`, `strict`, `onEvent`, `logger`,
  *   `maxReplayBodyBytes`, `partitionKey`, `acquisitionTimeoutMs`, `coordinator`.
  * @returns A function that removes the interceptor again (requests already sent finish as they
@@ -241,6 +257,7 @@ class AxiosTransport implements CaeTransport<AxiosResponse> {
  */
 export function attachCae(instance: AxiosInstance, options: CaeOptions): () => void {
   const engine = createCaeEngine(options)
+  const copyOf = copyResolver(instance)
   /** One guarded fetch per underlying fetch: axios caches its fetch adapter per `env.fetch`. */
   const guarded = new Map<typeof fetch, typeof fetch>()
   const guards = new WeakSet<typeof fetch>()
@@ -268,11 +285,9 @@ export function attachCae(instance: AxiosInstance, options: CaeOptions): () => v
    * only wraps the adapter; everything else happens at dispatch, on the config as dispatched.
    */
   function onRequest(config: Config): Config {
-    // An interceptor may have replaced the headers with a plain object: axios accepts that.
-    const headers = AxiosHeaders.from(config.headers)
-    config.headers = headers
-    // A config cae-kit authorized before (a retry of `error.config`) is authorized afresh.
-    if (config.caeKit?.authorized) headers.delete('Authorization')
+    // A config cae-kit authorized before (a retry of `error.config`) is authorized afresh. The
+    // headers are the instance's `AxiosHeaders`, or a plain object an interceptor put there.
+    if (config.caeKit?.authorized) withoutAuthorization(config.headers)
     const adapter = config.adapter
     config.caeKit = { replay: false }
     // Always set: axios merges the instance's default adapter list into every config.
@@ -284,13 +299,15 @@ export function attachCae(instance: AxiosInstance, options: CaeOptions): () => v
   function dispatch(sent: Config, adapter: Config['adapter']): Promise<AxiosResponse> {
     // `sent` becomes `response.config`: a retry made from it must find the caller's adapter.
     sent.adapter = adapter as never
-    let sendOnce = getAdapter(adapter, sent) as Adapter
+    // Resolved by the instance's own copy of axios: axios' dispatch made `sent.headers` with it.
+    const axios = copyOf(sent.headers)
+    let sendOnce = axios.getAdapter(adapter, sent) as Adapter
     if (sendOnce.adapterName !== 'http' && sendOnce.adapterName !== 'xhr') {
       useGuardedFetch(sent)
-      sendOnce = getAdapter(adapter, sent) as Adapter
+      sendOnce = axios.getAdapter(adapter, sent) as Adapter
     }
     const url = requestUrl(sent)
-    const transport = new AxiosTransport(sent, sendOnce, engine.maxReplayBodyBytes, () =>
+    const transport = new AxiosTransport(sent, axios, sendOnce, engine.maxReplayBodyBytes, () =>
       instance.getUri(sent),
     )
     return engine.execute(

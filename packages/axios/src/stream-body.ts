@@ -1,36 +1,13 @@
 /**
  * Node `Readable` request data kept for a replay. axios' Node adapter pipes a stream into the
  * request, which consumes it; a protected request's stream is therefore read into memory first,
- * up to `maxReplayBodyBytes`.
+ * up to `maxReplayBodyBytes`. Browser builds use `stream-body.browser.ts` instead.
  *
  * @module
  */
 
-/** The parts of a Node `Readable` used here (typed structurally: no Node types in this package). */
-export interface ReadableLike {
-  /** Node ≥ 12: the stream emitted `end` already. */
-  readableEnded?: boolean
-  /** The stream was destroyed: nothing more will come. */
-  destroyed?: boolean
-  pipe: (...args: never[]) => unknown
-  on(event: string, listener: (value: unknown) => void): unknown
-  removeListener(event: string, listener: (value: unknown) => void): unknown
-  pause(): unknown
-  resume(): unknown
-  unshift(chunk: unknown): void
-}
-
-/** Tells whether `data` is a Node `Readable` (what axios' own `isStream` accepts, plus unshift). */
-export function isReadableLike(data: unknown): data is ReadableLike {
-  const stream = data as Partial<ReadableLike> | null | undefined
-  return (
-    typeof stream?.pipe === 'function' &&
-    typeof stream.on === 'function' &&
-    typeof stream.unshift === 'function' &&
-    typeof stream.pause === 'function' &&
-    typeof stream.resume === 'function'
-  )
-}
+import type { InternalAxiosRequestConfig } from 'axios'
+import { isReadableLike, type ReadableLike } from './readable-like'
 
 const encoder = /* @__PURE__ */ new TextEncoder()
 
@@ -41,7 +18,7 @@ function byteLength(chunk: unknown): number {
 }
 
 /** When reading ahead gives up: the request's signal, and axios' `timeout`. */
-export interface ReadAheadLimits {
+interface ReadAheadLimits {
   signal?: AbortSignal | undefined
   /** Milliseconds; 0 or absent for none. */
   timeoutMs?: number | undefined
@@ -56,7 +33,7 @@ export interface ReadAheadLimits {
  * producer): axios then applies its own abort and timeout to the stream, as without cae-kit.
  * Until axios pipes it, an error of the stream is kept from becoming an uncaught exception.
  */
-export function bufferReadable(
+function bufferReadable(
   stream: ReadableLike,
   maxBytes: number,
   limits: ReadAheadLimits = {},
@@ -115,5 +92,24 @@ export function bufferReadable(
     signal?.addEventListener('abort', giveBack)
     // A paused stream stays paused with a 'data' listener: axios' pipe would resume it.
     stream.resume()
+  })
+}
+
+/**
+ * Keeps a Node `Readable` that axios' http adapter would consume: read up to `maxBytes` (see
+ * `bufferReadable`, bounded by the request's signal and axios' `timeout`) and put in
+ * `config.data` as bytes. Resolves `false` when it cannot be replayed (it is then sent as the
+ * stream it is); `undefined` when the data is no `Readable`.
+ */
+export function keepReadable(
+  config: InternalAxiosRequestConfig,
+  maxBytes: number,
+): Promise<boolean> | undefined {
+  const { data } = config
+  if (!isReadableLike(data)) return undefined
+  const limits = { signal: config.signal as AbortSignal | undefined, timeoutMs: config.timeout }
+  return bufferReadable(data, maxBytes, limits).then((bytes) => {
+    if (bytes) config.data = bytes
+    return !!bytes
   })
 }

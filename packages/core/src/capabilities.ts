@@ -4,6 +4,7 @@
  * @module
  */
 
+import { parseClaimsJson } from './entra'
 import { CaeOptionsError } from './errors'
 
 type JsonObject = Record<string, unknown>
@@ -13,13 +14,8 @@ function isObject(value: unknown): value is JsonObject {
 }
 
 function parseClaims(claims: string): JsonObject {
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(claims)
-  } catch {
-    parsed = undefined
-  }
-  if (!isObject(parsed)) throw new CaeOptionsError('"claims" must be the JSON text of an object')
+  const parsed = parseClaimsJson(claims)
+  if (!parsed) throw new CaeOptionsError('"claims" must be the JSON text of an object')
   return parsed
 }
 

@@ -4,7 +4,6 @@
  * @module
  */
 
-import { lowerToken, scanToken, tokenHash, wordBit } from './internal/auth-words'
 import {
   BACKSLASH,
   COMMA,
@@ -106,28 +105,15 @@ function skipToComma(s: string, i: number, n: number): number {
   return n
 }
 
-// The known parameter names (internal/auth-words) the challenge being filled has, one bit each:
-// a repeated known name is found without a property lookup. Reset with each new `params` object.
-let seen = 0
-
-function setParam(params: Record<string, string>, name: string, bit: number, value: string): void {
+function setParam(params: Record<string, string>, name: string, value: string): void {
   // The grammar allows a name once per challenge; when a sloppy server repeats it the first wins,
   // so a value appended later (by a proxy, or injected into a reflected value) cannot override it.
-  if (bit !== 0) {
-    if ((seen & bit) !== 0) return
-    seen |= bit
-    // A known name is no own property yet; it can be inherited only from a polluted prototype.
-    if (!(name in OBJECT_PROTOTYPE)) {
-      params[name] = value
-      return
-    }
-  } else {
-    // An own-property check first: it is cheaper than `in`, which walks the prototype on a miss.
-    if (Object.hasOwn(params, name)) return
-    if (!(name in params)) {
-      params[name] = value
-      return
-    }
+  // Two own-property checks: on `params`, then on Object.prototype (its only prototype, and the
+  // end of the chain). Together they are what `name in params` says, at a fraction of its cost.
+  if (Object.hasOwn(params, name)) return
+  if (!Object.hasOwn(OBJECT_PROTOTYPE, name)) {
+    params[name] = value
+    return
   }
   // Names inherited from Object.prototype (`__proto__`, `constructor`) are defined, not assigned:
   // assigning `__proto__` would swap the prototype, and assigning onto a frozen prototype throws.
@@ -199,18 +185,16 @@ function parse(s: string): Challenge[] {
       continue
     }
     const start = i
-    const end = scanToken(s, i, n)
-    const hash = tokenHash
+    const end = skip(s, i + 1, n, TCHAR)
     const next = skip(s, end, n, WS)
     if (next < n && s.charCodeAt(next) === EQUALS) {
-      i = readParam(s, n, start, end, hash, next + 1, params)
+      i = readParam(s, n, start, end, next + 1, params)
       continue
     }
     // A token that is not a parameter name: a scheme, if what follows fits a challenge.
     if (next === n || s.charCodeAt(next) === COMMA) {
       params = {}
-      seen = 0
-      challenges.push({ scheme: lowerToken(s, start, end, hash), params })
+      challenges.push({ scheme: s.slice(start, end).toLowerCase(), params })
       i = next
       continue
     }
@@ -225,21 +209,19 @@ function parse(s: string): Challenge[] {
       const after = skip(s, pad, n, WS)
       if (after === n || s.charCodeAt(after) === COMMA) {
         const token68 = s.slice(next, pad)
-        challenges.push({ scheme: lowerToken(s, start, end, hash), params: {}, token68 })
+        challenges.push({ scheme: s.slice(start, end).toLowerCase(), params: {}, token68 })
         params = undefined
         i = after
         continue
       }
     }
-    const nameEnd = scanToken(s, next, n)
+    const nameEnd = skip(s, next, n, TCHAR)
     if (nameEnd > next) {
-      const nameHash = tokenHash
       const eq = skip(s, nameEnd, n, WS)
       if (eq < n && s.charCodeAt(eq) === EQUALS) {
         params = {}
-        seen = 0
-        challenges.push({ scheme: lowerToken(s, start, end, hash), params })
-        i = readParam(s, n, next, nameEnd, nameHash, eq + 1, params)
+        challenges.push({ scheme: s.slice(start, end).toLowerCase(), params })
+        i = readParam(s, n, next, nameEnd, eq + 1, params)
         continue
       }
     }
@@ -249,16 +231,14 @@ function parse(s: string): Challenge[] {
 }
 
 /**
- * Reads the value of the parameter named `s[start, end)` (whose hash is `hash`) from `i`, just
- * after its `=`; stores it in `params` if it is well formed and `params` is defined, and returns
- * where parsing resumes.
+ * Reads the value of the parameter named `s[start, end)` from `i` (just after its `=`), stores it
+ * in `params` if it is well formed and `params` is defined, and returns where parsing resumes.
  */
 function readParam(
   s: string,
   n: number,
   start: number,
   end: number,
-  hash: number,
   i: number,
   params: Record<string, string> | undefined,
 ): number {
@@ -282,9 +262,6 @@ function readParam(
     const d = s.charCodeAt(after)
     if (d !== COMMA && !has(d, WS)) return skipToComma(s, after, n)
   }
-  if (params !== undefined) {
-    const name = lowerToken(s, start, end, hash)
-    setParam(params, name, wordBit, value)
-  }
+  if (params !== undefined) setParam(params, s.slice(start, end).toLowerCase(), value)
   return after
 }

@@ -5,13 +5,14 @@
  */
 
 import type { Challenge, ParseWwwAuthenticateOptions } from './challenge'
+import { isClaimsJson } from './entra'
 import { ClaimsDecodeError } from './errors'
-import type { HeadersLike } from './headers'
+import type { ResponseLike } from './headers'
 import { decodeBase64, encodeBase64 } from './internal/base64'
 import { bearerChallenges } from './internal/bearer'
 
-/** What the detectors read from a response: a fetch `Response`, an axios response, or a literal. */
-export type ResponseLike = { status: number; headers: HeadersLike }
+// Defined with the headers (a leaf module, which the Bearer challenge reader imports too).
+export type { ResponseLike } from './headers'
 
 /** A claims challenge found by {@link getClaimsChallenge}. */
 export type ClaimsChallenge = {
@@ -40,15 +41,6 @@ export interface GetClaimsChallengeOptions extends ParseWwwAuthenticateOptions {
 // Marked pure so that bundles which never decode claims drop them (tree-shaking).
 const decoder = /* @__PURE__ */ new TextDecoder('utf-8', { fatal: true })
 const encoder = /* @__PURE__ */ new TextEncoder()
-
-function isJsonObject(text: string): boolean {
-  try {
-    const parsed: unknown = JSON.parse(text)
-    return !!parsed && typeof parsed === 'object' && !Array.isArray(parsed)
-  } catch {
-    return false
-  }
-}
 
 /**
  * Decodes the `claims` parameter of a claims challenge into the JSON text of the claims request.
@@ -81,7 +73,7 @@ export function decodeClaims(value: string): string {
       throw new ClaimsDecodeError('claims is not utf-8 text', { cause })
     }
   }
-  if (!isJsonObject(text)) throw new ClaimsDecodeError('claims is not a json object')
+  if (!isClaimsJson(text)) throw new ClaimsDecodeError('claims is not a json object')
   return text
 }
 

@@ -4,6 +4,7 @@
  * @module
  */
 
+import { mapEntraError } from './entra'
 import type { TokenProvider } from './provider'
 
 /**
@@ -29,9 +30,13 @@ export interface TokenCredentialLike {
  * credential and are not passed on: such a replay is challenged again and reported as unsatisfied.
  *
  * @param credential - Any object with `getToken(scopes, { claims, enableCae, abortSignal })`.
- * @returns A provider that rejects with a `TypeError` when the credential resolves `null`, and
- *   otherwise with the credential's own error. The engine wraps either into the request's
- *   `TokenAcquisitionError` (`ERR_CAE_TOKEN_ACQUISITION_FAILED`, `cause` set).
+ * @returns A provider that rejects with `AccessBlockedError` (`ERR_CAE_ACCESS_BLOCKED`) when Entra
+ *   says the user or application may not get a token (a disabled or deleted service principal, a
+ *   Conditional Access block...), with `InteractionRequiredError` (`ERR_CAE_INTERACTION_REQUIRED`)
+ *   when a user must sign in, as `fromMsalNode` does (see `classifyEntraError`); otherwise with
+ *   a `TypeError` when the credential resolves `null` or with the credential's own error, which
+ *   the engine wraps into the request's `TokenAcquisitionError` (`ERR_CAE_TOKEN_ACQUISITION_FAILED`,
+ *   `cause` set). Every error keeps the credential's error as `cause`.
  * @example
  * ```ts
  * import { DefaultAzureCredential } from '@azure/identity'
@@ -51,7 +56,14 @@ export function fromTokenCredential(credential: TokenCredentialLike): TokenProvi
       }
       if (claims !== undefined) options.claims = claims
       if (signal !== undefined) options.abortSignal = signal
-      const result = await credential.getToken(scopes, options)
+      let result: Awaited<ReturnType<TokenCredentialLike['getToken']>>
+      try {
+        result = await credential.getToken(scopes, options)
+      } catch (error) {
+        // The same Entra event gives the same code as through MSAL: a disabled service principal
+        // is an AccessBlockedError, not a token acquisition failure.
+        throw mapEntraError(error, { scopes, claims })
+      }
       // A plain error: the engine wraps it into the TokenAcquisitionError of each waiting request,
       // with that request's response, request and claims.
       if (result === null) throw new TypeError('token credential returned null')

@@ -33,7 +33,7 @@ const CROSS_ORIGIN_HEADERS = ['authorization', 'proxy-authorization', 'cookie', 
  * The hop to replay after a challenge: the hop that was challenged (a POST that was redirected
  * with a 303 is not sent again: the challenged GET is), with a new `Authorization`.
  */
-export function replayHop(challenged: Hop, authorization: string): Hop {
+function replayHop(challenged: Hop, authorization: string): Hop {
   const headers = new Headers(challenged.init.headers)
   headers.set('authorization', authorization)
   return { url: challenged.url, init: { ...challenged.init, headers } }
@@ -43,8 +43,72 @@ export function replayHop(challenged: Hop, authorization: string): Hop {
  * Tells whether cae-kit must follow this request's redirects itself: its resource is narrower
  * than its origin, it asked fetch to follow redirects (the default), and the runtime lets it.
  */
-export function mustGuardRedirects(attempt: SendAttempt, redirect: RequestRedirect | undefined) {
+function mustGuardRedirects(attempt: SendAttempt, redirect: RequestRedirect | undefined) {
   return attempt.guardsRedirects && (redirect ?? 'follow') === 'follow' && isServerRuntime()
+}
+
+/** What one fetch call sends: the caller's input and init, or its (native) `Request`. */
+export interface FetchCall {
+  input: string | URL | Request
+  request: Request | undefined
+  init: RequestInit | undefined
+}
+
+/**
+ * One fetch call's sends, with redirects followed by cae-kit where it must (the resource is
+ * narrower than the origin, and the runtime hands redirects to the caller): `undefined` when
+ * fetch may follow them itself, the hot path. A challenge at a hop reached by a redirect is
+ * answered by replaying that hop, which `challengedHop` remembers between the two sends.
+ *
+ * @param send - The underlying fetch.
+ * @param call - The call as the caller made it.
+ * @param headers - Its headers with the engine's `Authorization`.
+ * @param bodyInit - The kept body (and `duplex`), if any.
+ * @param attempt - The engine's send attempt (which URLs the token may go to).
+ * @param authorization - The `Authorization` of this send.
+ */
+export function sendGuarded(
+  send: typeof fetch,
+  call: FetchCall & { challengedHop?: Hop | undefined },
+  headers: HeadersInit,
+  bodyInit: RequestInit,
+  attempt: SendAttempt,
+  authorization: string,
+): Promise<Response> | undefined {
+  // Origin-wide resources (the common case) stop at the first read: this is the hot path.
+  if (!mustGuardRedirects(attempt, call.request?.redirect ?? call.init?.redirect)) return undefined
+  const challenged = attempt.replay ? call.challengedHop : undefined
+  const hop =
+    challenged === undefined
+      ? firstHop(call, headers, bodyInit)
+      : replayHop(challenged, authorization)
+  return followGuarded(send, hop, attempt).then((followed) => {
+    // Only a hop reached by a redirect is kept: a challenge there is replayed there.
+    call.challengedHop = followed.hop === hop ? undefined : followed.hop
+    // Replayed at the hop that was challenged: to the caller, the call was still redirected.
+    if (challenged !== undefined) {
+      Object.defineProperties(followed.response, {
+        redirected: { value: true },
+        url: { value: challenged.url },
+      })
+    }
+    return followed.response
+  })
+}
+
+/** The call as a URL and init, for sends that follow redirects hop by hop. */
+function firstHop(call: FetchCall, headers: HeadersInit, bodyInit: RequestInit): Hop {
+  const { input, request, init } = call
+  const redirect = 'manual'
+  if (request === undefined) {
+    return { url: String(input), init: { ...init, ...bodyInit, headers, redirect } }
+  }
+  const { method, signal, url } = request
+  return {
+    url,
+    init: { method, signal, ...bodyInit, headers, redirect },
+    request: new Request(request, { ...bodyInit, headers, redirect }),
+  }
 }
 
 /** One hop: where, and with what. */
@@ -59,7 +123,7 @@ export interface Hop {
 }
 
 /** What a guarded send ends with: the final response, and the hop that sent it. */
-export interface Followed {
+interface Followed {
   response: Response
   /** The hop the final response answered (`first` when there was no redirect). */
   hop: Hop
@@ -78,11 +142,7 @@ export interface Followed {
  * @returns The final response and its hop. Rejects with a `TypeError` on a 21st redirect or a
  *   `Location` fetch cannot follow, as fetch does.
  */
-export function followGuarded(
-  send: typeof fetch,
-  first: Hop,
-  attempt: SendAttempt,
-): Promise<Followed> {
+function followGuarded(send: typeof fetch, first: Hop, attempt: SendAttempt): Promise<Followed> {
   const sent = first.request ? send(first.request) : send(first.url, first.init)
   return sent.then((response) => {
     if (isRedirect(response.status)) return follow(send, first, attempt, response)

@@ -7,7 +7,7 @@
 
 import { createCaeEngine } from './engine'
 import { CaeOptionsError } from './errors'
-import { followGuarded, type Hop, mustGuardRedirects, replayHop } from './fetch-redirects'
+import { type FetchCall, type Hop, sendGuarded } from './fetch-redirects'
 import type { CaeOptions } from './options'
 import type { CaeTransport, KeptBody, RequestDescription, SendAttempt } from './types'
 
@@ -23,17 +23,17 @@ export interface CaeFetchOptions extends CaeOptions {
 }
 
 /**
- * Requests this module sent as replays. A replay is never answered again, by construction: it is
- * sent straight to the wrapped fetch, and should it come back through a cae fetch (nested
- * wrappers, a custom `fetch` option) it is recognised here and passed through.
+ * Carried by every cae fetch: the fetch it uses when the global fetch turns out to be a cae fetch
+ * (the global fetch when it was created, unwrapped), so a cae fetch never calls itself. A
+ * registered symbol on the function itself, not module state: a cae fetch of another copy of
+ * this package (its ESM and CJS builds) is recognised too.
  */
-const replays = new WeakSet<Request>()
+const UNDERLYING = Symbol.for('@cae-kit/core.underlying-fetch')
 
-/**
- * Every cae fetch, with the fetch it uses when the global fetch turns out to be a cae fetch (the
- * global fetch when it was created, unwrapped): a cae fetch never calls itself.
- */
-const caeFetches = new WeakMap<typeof fetch, typeof fetch | undefined>()
+type MarkedFetch = typeof fetch & { [UNDERLYING]?: typeof fetch | undefined }
+
+const isCaeFetch = (candidate: typeof fetch | undefined): candidate is MarkedFetch =>
+  typeof candidate === 'function' && UNDERLYING in candidate
 
 function isRequest(input: unknown): input is Request {
   return (
@@ -114,14 +114,11 @@ function withAuthorization(
 class FetchTransport implements CaeTransport<Response> {
   readonly body: unknown
   readonly #send: typeof fetch
-  readonly #input: string | URL | Request
-  readonly #request: Request | undefined
-  readonly #init: RequestInit | undefined
+  /** The call, and the hop its last guarded send ended at (see `sendGuarded`). */
+  readonly #call: FetchCall & { challengedHop?: Hop | undefined }
   readonly #headers: HeadersInit | undefined
   /** No headers, or a plain record without Authorization: a spread is enough. */
   readonly #plain: boolean
-  /** The hop the last guarded send ended at: a challenge there is answered by replaying it. */
-  #challengedHop: Hop | undefined
 
   constructor(
     send: typeof fetch,
@@ -132,23 +129,23 @@ class FetchTransport implements CaeTransport<Response> {
     ownAuthorization: boolean,
   ) {
     this.#send = send
-    this.#input = input
-    this.#request = request
-    this.#init = init
+    this.#call = { input, request, init }
     this.#headers = headers
     this.#plain = headers === undefined || (!ownAuthorization && isPlainRecord(headers))
     this.body = request !== undefined ? request.body : init?.body
   }
 
   get request(): unknown {
-    return this.#request ?? { method: this.#init?.method ?? 'GET', url: String(this.#input) }
+    const { input, request, init } = this.#call
+    return request ?? { method: init?.method ?? 'GET', url: String(input) }
   }
 
   send(authorization: string | undefined, attempt: SendAttempt): Promise<Response> {
     const send = this.#send
-    const request = this.#request
+    const call = this.#call
+    const { request, input, init } = call
     if (authorization === undefined) {
-      return request !== undefined ? send(request) : send(this.#input, this.#init)
+      return request !== undefined ? send(request) : send(input, init)
     }
     const kept = attempt.body
     const headers = withAuthorization(this.#headers, authorization, kept, this.#plain)
@@ -157,38 +154,14 @@ class FetchTransport implements CaeTransport<Response> {
       bodyInit.body = kept.body as BodyInit
       if (kept.streaming) bodyInit.duplex = 'half'
     }
-    // Origin-wide resources (the common case) stop at the first read: this is the hot path.
-    if (
-      attempt.guardsRedirects &&
-      mustGuardRedirects(attempt, request?.redirect ?? this.#init?.redirect)
-    ) {
-      const first = this.#hop(headers, bodyInit)
-      const challenged = attempt.replay ? this.#challengedHop : undefined
-      const hop = challenged === undefined ? first : replayHop(challenged, authorization)
-      return followGuarded(send, hop, attempt).then((followed) => {
-        // Only a hop reached by a redirect is kept: a challenge there is replayed there.
-        this.#challengedHop = followed.hop === hop ? undefined : followed.hop
-        // Replayed at the hop that was challenged: to the caller, the call was still redirected.
-        if (challenged !== undefined) {
-          Object.defineProperties(followed.response, {
-            redirected: { value: true },
-            url: { value: challenged.url },
-          })
-        }
-        return followed.response
-      })
-    }
-    if (attempt.replay) {
-      const replay =
-        request !== undefined
-          ? new Request(request, { ...bodyInit, headers })
-          : new Request(this.#input, { ...this.#init, ...bodyInit, headers })
-      replays.add(replay)
-      return send(replay)
-    }
-    return request !== undefined
-      ? send(new Request(request, { ...bodyInit, headers }))
-      : send(this.#input, { ...this.#init, ...bodyInit, headers })
+    // A replay needs no mark: should it come back through a cae fetch (nested wrappers, a custom
+    // `fetch` option), its Authorization is that cae fetch's opt-out, so it is never answered twice.
+    return (
+      sendGuarded(send, call, headers, bodyInit, attempt, authorization) ??
+      (request !== undefined
+        ? send(new Request(request, { ...bodyInit, headers }))
+        : send(input, { ...init, ...bodyInit, headers }))
+    )
   }
 
   status(response: Response): number {
@@ -220,24 +193,6 @@ class FetchTransport implements CaeTransport<Response> {
       headers.set('content-type', kept.defaultContentType)
     }
     return { headers, body: kept?.body }
-  }
-
-  /** The request as a URL and init, for sends that follow redirects hop by hop. */
-  #hop(headers: HeadersInit, bodyInit: RequestInit): Hop {
-    const request = this.#request
-    const redirect = 'manual'
-    if (request === undefined) {
-      return {
-        url: String(this.#input),
-        init: { ...this.#init, ...bodyInit, headers, redirect },
-      }
-    }
-    const { method, signal, url } = request
-    return {
-      url,
-      init: { method, signal, ...bodyInit, headers, redirect },
-      request: new Request(request, { ...bodyInit, headers, redirect }),
-    }
   }
 }
 
@@ -280,7 +235,7 @@ export function createCaeFetch(options: CaeFetchOptions): typeof fetch {
   }
   // What the global fetch was, unwrapped: used when the global fetch is a cae fetch.
   const global = globalThis.fetch as typeof fetch | undefined
-  const underlying = global && caeFetches.has(global) ? caeFetches.get(global) : global
+  const underlying = isCaeFetch(global) ? global[UNDERLYING] : global
 
   function caeFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
     // Like fetch, every failure is a rejection, never a synchronous throw (a Request and init that
@@ -291,13 +246,13 @@ export function createCaeFetch(options: CaeFetchOptions): typeof fetch {
       return Promise.reject(error)
     }
   }
-  caeFetches.set(caeFetch, underlying)
+  ;(caeFetch as MarkedFetch)[UNDERLYING] = underlying
 
   /** The fetch to send with: resolved per call, not at setup (msw may replace it later). */
   function sender(): typeof fetch {
     if (custom !== undefined) return custom
     const current = globalThis.fetch
-    if (!caeFetches.has(current)) return current
+    if (!isCaeFetch(current)) return current
     if (underlying === undefined)
       throw new TypeError('no fetch to send with: globalThis.fetch is a cae fetch')
     return underlying
@@ -306,7 +261,6 @@ export function createCaeFetch(options: CaeFetchOptions): typeof fetch {
   function start(input: RequestInfo | URL, init: RequestInit | undefined): Promise<Response> {
     const send = sender()
     if (isRequest(input)) {
-      if (replays.has(input)) return send(input, init)
       if (!(input instanceof Request)) return start(nativeRequest(input), init)
       if (init !== undefined) return start(new Request(input, init), undefined)
     }

@@ -3,13 +3,14 @@ import { expect, it } from 'vitest'
 import type { Challenge } from './challenge'
 import { parseWwwAuthenticate } from './challenge'
 import { encodeClaims } from './claims'
+import { CaeOptionsError } from './errors'
 import { formatWwwAuthenticate as format } from './format'
 
 function codeOf(run: () => unknown): unknown {
   try {
     run()
   } catch (err) {
-    return err instanceof TypeError ? (err as TypeError & { code?: string }).code : err
+    return err instanceof CaeOptionsError ? err.code : err
   }
   return undefined
 }
@@ -49,7 +50,7 @@ it('writes a __proto__ param as its own parameter', () => {
   expect(format([{ scheme: 'x', params }])).toBe('x __proto__="p"')
 })
 
-it('refuses what would not parse back, with code ERR_INVALID_ARG_VALUE', () => {
+it('refuses what would not parse back, with code ERR_CAE_INVALID_OPTIONS', () => {
   const cases: Challenge[] = [
     { scheme: 'Bad Scheme', params: {} },
     { scheme: '', params: {} },
@@ -61,7 +62,7 @@ it('refuses what would not parse back, with code ERR_INVALID_ARG_VALUE', () => {
     expect(
       codeOf(() => format([challenge])),
       JSON.stringify(challenge),
-    ).toBe('ERR_INVALID_ARG_VALUE')
+    ).toBe('ERR_CAE_INVALID_OPTIONS')
   }
 })
 
@@ -70,6 +71,6 @@ it('refuses values with CR, LF, NUL, DEL or characters above U+00FF', () => {
     expect(
       codeOf(() => format([{ scheme: 'x', params: { a: value } }])),
       value,
-    ).toBe('ERR_INVALID_ARG_VALUE')
+    ).toBe('ERR_CAE_INVALID_OPTIONS')
   }
 })

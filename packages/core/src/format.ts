@@ -5,11 +5,11 @@
  */
 
 import type { Challenge } from './challenge'
+import { CaeOptionsError } from './errors'
 import { isToken, isToken68 } from './internal/http-grammar'
 
-function invalid(message: string): TypeError {
-  return Object.assign(new TypeError(message), { code: 'ERR_INVALID_ARG_VALUE' })
-}
+// A wrong argument is a setup error, as everywhere in cae-kit.
+const invalid = (message: string): CaeOptionsError => new CaeOptionsError(message)
 
 /**
  * Quotes `value` (RFC 9110 §5.6.4), escaping `"` and `\`. Characters a header cannot carry
@@ -56,11 +56,12 @@ function formatChallenge(challenge: Challenge): string {
  * Entra sends, and naive parsers common in samples (`/(\w+)="([^"]*)"/`) only see quoted values.
  * `parseWwwAuthenticate(formatWwwAuthenticate(challenges))` gives the challenges back (with
  * lowercased names). Used to build challenges in tests and in middle tiers that pass a claims
- * challenge on to their own caller.
+ * challenge on to their own caller (`toClaimsChallengeResponse` of `@cae-kit/msal-node` writes
+ * its header here): the one place cae-kit quotes a header value.
  *
  * @param challenges - Challenges to write; `scheme` and param names must be tokens.
  * @returns The header value (`''` for no challenges).
- * @throws TypeError with `code` `ERR_INVALID_ARG_VALUE` when a scheme or param name is not a token,
+ * @throws {@link CaeOptionsError} (`ERR_CAE_INVALID_OPTIONS`) when a scheme or param name is not a token,
  * `token68` is malformed or combined with params, or a value holds a control character (other
  * than HTAB) or a character above U+00FF, which no header can carry.
  * @example

@@ -21,6 +21,9 @@ export type HeadersLike =
     }
   | { readonly [name: string]: unknown }
 
+/** What the detectors read from a response: a fetch `Response`, an axios response, or a literal. */
+export type ResponseLike = { status: number; headers: HeadersLike }
+
 /**
  * Returns every value of header `name`, one per header line where the source keeps lines apart
  * (arrays); `[]` when it is absent. Never throws: a throwing getter reads as no header.

@@ -80,6 +80,9 @@ export type {
 
 export { CAE_OUTCOME_HEADER, markUnsatisfied } from './outcome-header'
 
-// Token providers without MSAL: declaring CP1
+// Token providers: declaring CP1, and what Entra's token errors mean (one table for
+// fromTokenCredential, @cae-kit/msal-node, @cae-kit/msal-browser and your own provider)
 
 export { addClientCapabilities } from './capabilities'
+export type { EntraErrorContext, EntraErrorOutcome } from './entra'
+export { classifyEntraError, isClaimsJson, mapEntraError } from './entra'

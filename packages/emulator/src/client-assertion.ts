@@ -11,18 +11,10 @@ import { decodeProtectedHeader, importX509, jwtVerify } from 'jose'
 import { type Context, isTenant } from './context'
 import { oauthError, type TokenOutcome } from './errors'
 import type { ClientState } from './state'
-import { base64url, fromBase64url } from './util'
+import { base64url, certificateDer } from './util'
 
 /** The only `client_assertion_type` Entra accepts. */
 export const JWT_BEARER_ASSERTION = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'
-
-const PEM = /^-----BEGIN CERTIFICATE-----\s*([A-Za-z0-9+/=\s]+?)\s*-----END CERTIFICATE-----\s*$/
-
-/** The DER bytes of one PEM certificate, or `undefined` when it is not one. */
-export function certificateDer(pem: string): Uint8Array | undefined {
-  const body = PEM.exec(pem)?.[1]
-  return body === undefined ? undefined : fromBase64url(body.replace(/\s+/g, ''))
-}
 
 /** A registered certificate with the thumbprints an assertion header names it by. */
 type Candidate = { pem: string; x5t: string; x5tS256: string }

@@ -1,6 +1,5 @@
 /** Mutable directory state (users, clients, sessions, grants, faults, logs) and its seeding. */
 
-import { certificateDer } from './client-assertion'
 import {
   API_APP_ID,
   DEFAULT_API_PATH,
@@ -12,7 +11,6 @@ import {
   TRUSTED_IP_ADDRESS,
 } from './defaults'
 import { DEFAULT_SEED, isSeed, type SeededRandom, seededRandom } from './random'
-import type { ThrottleState } from './throttling'
 import type {
   ApiRequestRecord,
   ChallengeCause,
@@ -24,7 +22,7 @@ import type {
   ResourceDialect,
   TokenRequestRecord,
 } from './types'
-import { stableGuid } from './util'
+import { certificateDer, stableGuid } from './util'
 
 export type UserState = {
   username: string
@@ -129,6 +127,16 @@ export type Faults = {
   fail?: { count: number; status: number; error: string }
   delay?: { count: number; ms: number }
   alwaysChallenge: boolean
+}
+
+/**
+ * The throttling switch: limits, and arrival times (epoch ms) by client id while on. Defined here
+ * with the rest of the state: `throttling.ts` reads the context, which must not import it back.
+ */
+export type ThrottleState = {
+  limit: number
+  windowMs: number
+  seen: Map<string, number[]>
 }
 
 export type Message = { id: string; from: string; body: unknown; receivedAt: string }

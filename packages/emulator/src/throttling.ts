@@ -17,13 +17,6 @@ export const THROTTLE_WINDOW_MS = 10_000
 /** `Retry-After` of a throttled answer, in seconds (what MSAL.NET documents for Entra). */
 export const THROTTLE_RETRY_AFTER_SECONDS = 60
 
-/** The throttling switch: limits, and arrival times (epoch ms) by client id while on. */
-export type ThrottleState = {
-  limit: number
-  windowMs: number
-  seen: Map<string, number[]>
-}
-
 /**
  * Counts a client-credential request while throttling is on; returns Entra's 429 when it is one
  * request too many in the window. Every arrival counts, refused ones included: a client that keeps

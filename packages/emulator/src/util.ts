@@ -165,3 +165,11 @@ export function isLoopbackUrl(value: string): boolean {
     return false
   }
 }
+
+const PEM = /^-----BEGIN CERTIFICATE-----\s*([A-Za-z0-9+/=\s]+?)\s*-----END CERTIFICATE-----\s*$/
+
+/** The DER bytes of one PEM certificate, or `undefined` when it is not one. */
+export function certificateDer(pem: string): Uint8Array | undefined {
+  const body = PEM.exec(pem)?.[1]
+  return body === undefined ? undefined : fromBase64url(body.replace(/\s+/g, ''))
+}

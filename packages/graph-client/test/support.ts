@@ -18,7 +18,7 @@ import {
   RetryHandlerOptions,
   TelemetryHandler,
 } from '@microsoft/microsoft-graph-client'
-import { afterAll, afterEach, beforeAll, beforeEach, vi } from 'vitest'
+import { afterAll, afterEach, beforeAll, beforeEach, expect, vi } from 'vitest'
 import { createGraphClientMiddleware } from '../src/index'
 
 /** A fake host a test serves itself: `(url, init) => Response`, or `undefined` to go on. */
@@ -39,6 +39,8 @@ export function useEmulator() {
   })
   beforeEach(() => {
     idp?.admin.reset()
+    // Entra's loop detection on in every test: no cae-kit flow may trigger AADSTS50196.
+    idp?.admin.detectLoops(true)
     routes = []
     const emulator = idp as RunningEmulator
     vi.stubGlobal('fetch', (input: RequestInfo | URL, init?: RequestInit) => {
@@ -59,6 +61,8 @@ export function useEmulator() {
   })
   afterEach(() => {
     vi.unstubAllGlobals()
+    const loops = idp?.admin.tokenRequests().filter((r) => r.errorCode === 50196) ?? []
+    expect(loops, 'token requests refused as a loop (AADSTS50196)').toEqual([])
   })
   return {
     emulator: () => {

@@ -11,6 +11,7 @@ import { type RunningEmulator, startEmulator } from '@cae-kit/emulator'
 import { fromMsalNode } from '@cae-kit/msal-node'
 import {
   AnonymousAuthenticationProvider,
+  type AuthenticationProvider,
   HttpMethod,
   RequestInformation,
 } from '@microsoft/kiota-abstractions'
@@ -23,7 +24,7 @@ import {
   JsonParseNodeFactory,
   JsonSerializationWriterFactory,
 } from '@microsoft/kiota-serialization-json'
-import { afterAll, beforeAll, beforeEach } from 'vitest'
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest'
 import { createKiotaMiddleware } from '../src/index'
 
 /** A fake host a test serves itself: `(url, init) => Response`, or `undefined` to go on. */
@@ -41,7 +42,13 @@ export function useEmulator() {
   })
   beforeEach(() => {
     idp?.admin.reset()
+    // Entra's loop detection on in every test: no cae-kit flow may trigger AADSTS50196.
+    idp?.admin.detectLoops(true)
     routes = []
+  })
+  afterEach(() => {
+    const loops = idp?.admin.tokenRequests().filter((r) => r.errorCode === 50196) ?? []
+    expect(loops, 'token requests refused as a loop (AADSTS50196)').toEqual([])
   })
   const emulator = () => {
     if (idp === undefined) throw new Error('the emulator is not started yet')
@@ -65,11 +72,15 @@ export function useEmulator() {
   return { emulator, fetch, route: (route: Route) => void routes.push(route) }
 }
 
-/** A Kiota request adapter over the cae-kit middleware, placed as the README shows. */
+/**
+ * A Kiota request adapter over the cae-kit middleware, placed as the README shows; `authentication`
+ * replaces the README's `AnonymousAuthenticationProvider` (a test of what another provider does).
+ */
 export function kiotaAdapter(
   idp: RunningEmulator,
   fetch: typeof globalThis.fetch,
   options: Partial<CaeOptions> = {},
+  authentication: AuthenticationProvider = new AnonymousAuthenticationProvider(),
 ) {
   const events: CaeEvent[] = []
   const app = new ConfidentialClientApplication(idp.msalNodeConfig())
@@ -85,7 +96,7 @@ export function kiotaAdapter(
     }),
   )
   const adapter = new FetchRequestAdapter(
-    new AnonymousAuthenticationProvider(),
+    authentication,
     new JsonParseNodeFactory(),
     new JsonSerializationWriterFactory(),
     KiotaClientFactory.create(fetch, middlewares),

@@ -11,10 +11,12 @@ import {
   BodyNotReplayableError,
   CaeError,
   CaeOptionsError,
+  classifyEntraError,
   createCaeError,
   InteractionCancelledError,
   InteractionRequiredError,
   isCaeError,
+  isClaimsJson,
   PopupBlockedError,
 } from '@cae-kit/core'
 
@@ -30,57 +32,37 @@ export {
   PopupBlockedError,
 }
 
-/** The fields of an MSAL `AuthError` this package reads. */
-interface MsalErrorLike {
-  name?: unknown
-  errorCode?: unknown
-  errorNo?: unknown
-  errorMessage?: unknown
-  message?: unknown
-}
+const codeOf = (error: unknown): string => `${(error as { errorCode?: unknown } | null)?.errorCode}`
 
 /**
- * MSAL error codes that mean "a user must sign in again". MSAL throws most as an
- * `InteractionRequiredAuthError` (matched by name); these also arrive as other classes:
- * `invalid_grant` as a ServerError (refresh token rejected without suberror),
- * `token_refresh_required` as a ClientAuthError (claims with an access-token-only cache policy),
- * `no_account_error` as a BrowserAuthError (nobody signed in: a prompt lets the user pick).
- */
-const INTERACTION_CODES =
-  /^(invalid_grant|token_refresh_required|no_account_error|no_tokens_found|refresh_token_expired|interaction_required|login_required|consent_required)$/
-
-/**
- * AADSTS numbers no prompt can fix: user disabled (50057), locked (50053), unknown (50034), not
- * assigned (50105), blocked by Conditional Access (53003), application disabled (7000112).
- */
-const BLOCKED = /AADSTS(50057|50053|50034|50105|53003|7000112)\b/
-
-const codeOf = (error: unknown): string => `${(error as MsalErrorLike | null)?.errorCode}`
-
-/**
- * Tells whether a silent failure can be fixed by an interactive prompt.
+ * Tells whether a silent failure can be fixed by an interactive prompt: core's Entra table (see
+ * `classifyEntraError`), shared with `@cae-kit/msal-node` and `fromTokenCredential`.
  *
  * @param error - What `acquireTokenSilent` rejected with.
- * @returns True for `InteractionRequiredAuthError` and the codes that mean the same.
+ * @returns True for `InteractionRequiredAuthError` and the codes that mean the same
+ *   (`invalid_grant` without sub-error, `token_refresh_required`, `no_account_error`...), unless
+ *   the account or application is blocked.
  */
 export const needsInteraction = (error: unknown): boolean =>
-  (error as MsalErrorLike | null)?.name === 'InteractionRequiredAuthError' ||
-  INTERACTION_CODES.test(codeOf(error))
+  classifyEntraError(error) === 'ERR_CAE_INTERACTION_REQUIRED'
 
 /**
  * Tells whether an MSAL error says the account or application is blocked outright.
  *
  * @param error - Any MSAL error.
- * @returns True when its `errorNo` or message names a blocking AADSTS number.
+ * @returns True when its `errorNo` or message names a blocking AADSTS number (disabled, deleted,
+ *   locked or unassigned user, Conditional Access block, disabled or deleted application) or its
+ *   code is `unauthorized_client`.
  */
-export const isAccessBlocked = (error: unknown): boolean => {
-  const e = (error as MsalErrorLike | null) ?? {}
-  return BLOCKED.test(`AADSTS${e.errorNo} ${e.errorMessage} ${e.message}`)
-}
+export const isAccessBlocked = (error: unknown): boolean =>
+  classifyEntraError(error) === 'ERR_CAE_ACCESS_BLOCKED'
 
 /** Claims an MSAL `InteractionRequiredAuthError` asks for (its `claims` field), if any. */
-export const claimsOf = (error: unknown): string | undefined =>
-  (error as { claims?: string } | null)?.claims || undefined
+export const claimsOf = (error: unknown): string | undefined => {
+  const claims = (error as { claims?: unknown } | null)?.claims
+  // MSAL puts '' when there are none; anything but a JSON object would make MSAL skip the claims.
+  return isClaimsJson(claims) ? claims : undefined
+}
 
 /** What an interactive failure means to cae-kit, or undefined when it is some other failure. */
 export type InteractiveFailure =

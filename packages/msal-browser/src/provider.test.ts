@@ -3,11 +3,20 @@ import {
   type AuthenticationResult,
   BrowserAuthError,
   InteractionRequiredAuthError,
-  ServerError,
 } from '@azure/msal-browser'
 import { InteractionRequiredError, isCaeError } from '@cae-kit/core'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { alice, bob, deferred, fakePca, fakeStorage, flush, msalResult } from '../test/fakes'
+import {
+  alice,
+  bob,
+  deferred,
+  fakeLocks,
+  fakePca,
+  fakeStorage,
+  flush,
+  msalResult,
+  serverError,
+} from '../test/fakes'
 import { fromMsalBrowser } from './provider'
 
 const scopes = ['api://cae/.default']
@@ -27,6 +36,9 @@ let warn: ReturnType<typeof vi.spyOn>
 beforeEach(() => {
   warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined)
   vi.stubGlobal('sessionStorage', fakeStorage())
+  // Every test is a fresh page. Node 24 has a real, process-wide `navigator.locks`: a redirect
+  // left pending by one test would hold the interaction lock for every later one.
+  vi.stubGlobal('navigator', { locks: fakeLocks() })
 })
 afterEach(() => {
   vi.restoreAllMocks()
@@ -80,7 +92,7 @@ describe('fromMsalBrowser silent path', () => {
 
   it('rejects ERR_CAE_ACCESS_BLOCKED without a popup when the account is disabled', async () => {
     const pca = fakePca()
-    const disabled = new ServerError('invalid_grant', 'cid', 'AADSTS50057: disabled', '', '50057')
+    const disabled = serverError('invalid_grant', 'AADSTS50057: disabled', '50057')
     pca.acquireTokenSilent.mockRejectedValue(disabled)
     const error = await rejection(fromMsalBrowser(pca).getToken({ scopes, claims }))
     expect(error).toMatchObject({ code: 'ERR_CAE_ACCESS_BLOCKED', claims, scopes, cause: disabled })
@@ -121,7 +133,7 @@ describe('fromMsalBrowser popup path', () => {
 
   it('opens a popup after a ServerError invalid_grant', async () => {
     const pca = fakePca()
-    pca.acquireTokenSilent.mockRejectedValue(new ServerError('invalid_grant', 'cid', 'AADSTS70043'))
+    pca.acquireTokenSilent.mockRejectedValue(serverError('invalid_grant', 'AADSTS70043'))
     await expect(fromMsalBrowser(pca).getToken({ scopes, claims })).resolves.toMatchObject({
       token: 'popup-token',
     })
@@ -199,7 +211,7 @@ describe('fromMsalBrowser popup path', () => {
     const pca = fakePca()
     pca.acquireTokenSilent.mockRejectedValue(revoked())
     pca.acquireTokenPopup.mockRejectedValue(
-      new ServerError('access_denied', 'cid', 'AADSTS50057: user disabled', '', '50057'),
+      serverError('access_denied', 'AADSTS50057: user disabled', '50057'),
     )
     const error = await rejection(fromMsalBrowser(pca).getToken({ scopes, claims }))
     expect(error.code).toBe('ERR_CAE_ACCESS_BLOCKED')

@@ -2,7 +2,7 @@
 import { BrowserAuthError, InteractionRequiredAuthError } from '@azure/msal-browser'
 import type { PendingRequest } from '@cae-kit/core'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { fakePca, fakeStorage, flush, msalResult } from '../test/fakes'
+import { fakeLocks, fakePca, fakeStorage, flush, msalResult } from '../test/fakes'
 import { fromMsalBrowser } from './provider'
 import { resumeAfterRedirect } from './redirect'
 
@@ -20,6 +20,9 @@ const post: PendingRequest = {
 beforeEach(() => {
   vi.spyOn(console, 'warn').mockImplementation(() => undefined)
   vi.stubGlobal('sessionStorage', fakeStorage())
+  // Every test is a fresh page. Node 24 has a real, process-wide `navigator.locks`: a redirect
+  // left pending by one test would hold the interaction lock for every later one.
+  vi.stubGlobal('navigator', { locks: fakeLocks() })
 })
 afterEach(() => {
   vi.restoreAllMocks()

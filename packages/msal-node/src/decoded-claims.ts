@@ -1,4 +1,4 @@
-import { ClaimsDecodeError } from '@cae-kit/core'
+import { ClaimsDecodeError, isClaimsJson } from '@cae-kit/core'
 
 /**
  * Returns `claims` when it is decoded JSON text of an object; throws `ERR_CAE_CLAIMS_INVALID`
@@ -7,14 +7,10 @@ import { ClaimsDecodeError } from '@cae-kit/core'
  * lands here too, so both the provider and the middle-tier helper refuse it up front.
  */
 export function assertDecodedClaims(claims: string): string {
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(claims)
-  } catch (cause) {
-    throw new ClaimsDecodeError('claims must be decoded JSON text, not base64', { cause, claims })
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new ClaimsDecodeError('claims must be a JSON object', { claims })
+  if (!isClaimsJson(claims)) {
+    throw new ClaimsDecodeError('claims must be the decoded JSON text of an object, not base64', {
+      claims,
+    })
   }
   return claims
 }

@@ -1,6 +1,6 @@
 import type { AuthenticationResult } from '@azure/msal-node'
 import type { AccessToken, TokenProvider, TokenRequest } from '@cae-kit/core'
-import { CaeOptionsError, TokenAcquisitionError } from '@cae-kit/core'
+import { CaeOptionsError, mapEntraError, TokenAcquisitionError } from '@cae-kit/core'
 import { raceAbort } from './abort'
 import { checkCapability } from './capabilities'
 import {
@@ -10,7 +10,6 @@ import {
   onBehalfOfFlow,
 } from './confidential-client'
 import { assertDecodedClaims } from './decoded-claims'
-import { mapMsalError } from './map-msal-error'
 import { silentFlow } from './silent'
 import type {
   ClientCredentialsFlowOptions,
@@ -132,7 +131,7 @@ async function getToken(acquire: AcquireToken, request: TokenRequest): Promise<A
   const pending = acquire(msalRequest).then(
     (result) => toAccessToken(result, failed),
     (error: unknown) => {
-      throw mapMsalError(error, failed)
+      throw mapEntraError(error, failed)
     },
   )
   return raceAbort(pending, signal)

@@ -1,6 +1,11 @@
-import { CaeOptionsError, ClaimsDecodeError, encodeClaims, isCaeError } from '@cae-kit/core'
+import {
+  classifyEntraError,
+  encodeClaims,
+  formatWwwAuthenticate,
+  isCaeError,
+  isClaimsJson,
+} from '@cae-kit/core'
 import { assertDecodedClaims } from './decoded-claims'
-import { mapMsalError } from './map-msal-error'
 
 /** Parameters of the challenge a middle tier sends to its own client. */
 export interface ClaimsChallengeResponseOptions {
@@ -49,8 +54,8 @@ const MAX_CAUSE_DEPTH = 8
  * @returns `{ status: 401, headers: { 'www-authenticate' } }`, or `undefined` when `source` carries
  *   no claims to send up (not a challenge: let your error handling answer, e.g. 403 for
  *   `ERR_CAE_ACCESS_BLOCKED`).
- * @throws {@link ClaimsDecodeError} `ERR_CAE_CLAIMS_INVALID` when `source` is a string that is not
- *   a JSON object (base64 must be decoded first); {@link CaeOptionsError} `ERR_CAE_INVALID_OPTIONS`
+ * @throws `ClaimsDecodeError` (`ERR_CAE_CLAIMS_INVALID`) when `source` is a string that is not
+ *   a JSON object (base64 must be decoded first); `CaeOptionsError` (`ERR_CAE_INVALID_OPTIONS`)
  *   when an option holds a control character (CR, LF…) or a character above U+00FF.
  * @example
  * ```ts
@@ -73,34 +78,16 @@ export function toClaimsChallengeResponse(
 ): ClaimsChallengeResponse | undefined {
   const claims = typeof source === 'string' ? assertDecodedClaims(source) : findClaims(source)
   if (claims === undefined) return undefined
-  const params: [string, string | undefined][] = [
-    ['realm', options.realm ?? ''],
-    ['authorization_uri', options.authorizationUri],
-    ['client_id', options.clientId],
-    ['error', 'insufficient_claims'],
-    ['error_description', options.errorDescription],
-    ['claims', encodeClaims(claims)],
-  ]
-  const value = params
-    .filter((param): param is [string, string] => param[1] !== undefined)
-    .map(([name, text]) => `${name}=${quote(name, text)}`)
-    .join(', ')
-  return { status: 401, headers: { 'www-authenticate': `Bearer ${value}` } }
-}
-
-/**
- * Always a quoted-string, as Entra writes it (core's `formatWwwAuthenticate` leaves token values
- * bare): clients that look for `claims="` or `error="insufficient_claims"` by string search, as
- * Microsoft's samples do, must keep working. CR, LF and other controls would inject headers.
- */
-function quote(name: string, text: string): string {
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i)
-    if ((c < 0x20 && c !== 0x09) || c === 0x7f || c > 0xff) {
-      throw new CaeOptionsError(`"${name}" has a character a header cannot carry at index ${i}`)
-    }
-  }
-  return `"${text.replace(/["\\]/g, '\\$&')}"`
+  const params: Record<string, string> = { realm: options.realm ?? '' }
+  if (options.authorizationUri !== undefined) params.authorization_uri = options.authorizationUri
+  if (options.clientId !== undefined) params.client_id = options.clientId
+  params.error = 'insufficient_claims'
+  if (options.errorDescription !== undefined) params.error_description = options.errorDescription
+  params.claims = encodeClaims(claims)
+  // Core quotes every value, as Entra writes it (clients that look for `claims="` by string
+  // search, as Microsoft's samples do, keep working), and refuses CR, LF and other controls.
+  const header = formatWwwAuthenticate([{ scheme: 'Bearer', params }])
+  return { status: 401, headers: { 'www-authenticate': header } }
 }
 
 /**
@@ -123,10 +110,7 @@ function findClaims(error: unknown): string | undefined {
       (current as { name?: unknown }).name === 'InteractionRequiredAuthError' &&
       claims !== undefined
     ) {
-      const mapped = mapMsalError(current, { scopes: [], claims })
-      return isCaeError(mapped) && mapped.code === 'ERR_CAE_INTERACTION_REQUIRED'
-        ? claims
-        : undefined
+      return classifyEntraError(current) === 'ERR_CAE_INTERACTION_REQUIRED' ? claims : undefined
     }
     current = (current as { cause?: unknown }).cause
   }
@@ -135,13 +119,5 @@ function findClaims(error: unknown): string | undefined {
 
 /** Claims that MSAL could use: a JSON object as text (MSAL puts `""` when there are none). */
 function usableClaims(value: unknown): string | undefined {
-  if (typeof value !== 'string' || value.trim() === '') return undefined
-  try {
-    const parsed: unknown = JSON.parse(value)
-    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
-      ? value
-      : undefined
-  } catch {
-    return undefined
-  }
+  return isClaimsJson(value) ? value : undefined
 }

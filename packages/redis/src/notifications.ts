@@ -2,7 +2,7 @@
  * Notifications between processes: one pattern subscription (PSUBSCRIBE) per coordinator on a
  * connection it opens itself (`client.duplicate()`), dispatched in-process to the acquisitions
  * waiting on a channel. A lost notification (a reconnect) costs time, never correctness: a
- * waiter also wakes when the lock it waits on expires.
+ * waiter also wakes when the lock it waits on expires, and when this connection fails.
  *
  * @module
  */
@@ -11,12 +11,12 @@ import type { RedisClientLike, RedisSubscriberLike } from './client'
 
 /** The subscriber of one coordinator. */
 export interface Notifications {
-  /** True once the subscription is in place, without waiting longer than `ms`. */
-  ready(ms: number): Promise<boolean>
   /**
    * Starts listening on `channel` now (before the command whose outcome it waits for, so no
-   * notification slips between them). `wait` resolves on a notification, after `ms`, or on
-   * `close()`; rejects with the signal's reason when it aborts. `cancel` stops listening.
+   * notification slips between them). `wait` resolves on a notification, after `ms`, on
+   * `close()`, or when the subscription comes into place (a notification may have been
+   * missed before: the caller looks again); rejects with the signal's reason when it aborts.
+   * `cancel` stops listening.
    */
   listen(channel: string): Listening
   /** Closes the connection it opened and wakes every waiter. */
@@ -42,8 +42,12 @@ export function createNotifications(client: RedisClientLike, pattern: string): N
   try {
     const connection = client.duplicate()
     subscriber = connection
-    // Errors of our own connection are ours to absorb; node-redis reconnects and resubscribes.
-    connection.on('error', () => {})
+    // Errors of our own connection are ours to absorb (node-redis reconnects and resubscribes),
+    // and a reason for every waiter to look again at once: Redis may be gone, and a waiter then
+    // acquires in-process now rather than when the lock it waits on would have expired.
+    connection.on('error', () => {
+      for (const set of waiting.values()) for (const wake of set) wake()
+    })
     subscribing = connection
       .connect()
       .then(() => connection.pSubscribe(pattern, onMessage))
@@ -59,17 +63,6 @@ export function createNotifications(client: RedisClientLike, pattern: string): N
   }
 
   return {
-    async ready(ms) {
-      if (closed) return false
-      if (subscribed) return subscriber?.isReady === true
-      let timer: ReturnType<typeof setTimeout> | undefined
-      const late = new Promise<boolean>((resolve) => {
-        timer = setTimeout(() => resolve(false), ms)
-      })
-      const ok = await Promise.race([subscribing, late])
-      clearTimeout(timer)
-      return ok && !closed
-    },
     listen(channel) {
       let notified = false
       let wake = () => {
@@ -109,6 +102,7 @@ export function createNotifications(client: RedisClientLike, pattern: string): N
               done()
               resolve()
             }
+            if (!subscribed) subscribing.then((ok) => ok && wake())
           })
         },
       }

@@ -14,6 +14,10 @@ export interface RedisServer {
   stop(crash?: boolean): Promise<void>
   /** Starts it again on the same port (after `stop`), empty. */
   start(): Promise<void>
+  /** Freezes the process (SIGSTOP): connections stay open, nothing is answered. */
+  pause(): void
+  /** Thaws it (SIGCONT). */
+  resume(): void
 }
 
 function freePort(): Promise<number> {
@@ -69,12 +73,19 @@ export async function startRedisServer(): Promise<RedisServer> {
       const running = child
       child = undefined
       if (running === undefined || running.exitCode !== null) return
+      running.kill('SIGCONT')
       const exited = new Promise<void>((resolve) => running.once('exit', () => resolve()))
       running.kill(crash ? 'SIGKILL' : 'SIGTERM')
       await exited
     },
     async start() {
       if (child === undefined) child = await launch(port)
+    },
+    pause() {
+      child?.kill('SIGSTOP')
+    },
+    resume() {
+      child?.kill('SIGCONT')
     },
   }
 }

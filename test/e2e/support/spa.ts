@@ -6,7 +6,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import type { RunningEmulator } from '@cae-kit/emulator'
+import type { ResourceDialect, RunningEmulator } from '@cae-kit/emulator'
 import { startEmulator } from '@cae-kit/emulator'
 import type { Page } from 'playwright-core'
 import { build } from 'vite'
@@ -16,6 +16,21 @@ import { startSpaServer } from '../../../examples/spa/server/spa-server'
 import { resultsDir } from '../../support/chromium'
 
 export const spaRoot = resolve(import.meta.dirname, '../../../examples/spa')
+
+const DIALECTS: readonly ResourceDialect[] = ['graph', 'arm', 'keyvault']
+
+/**
+ * The resource dialect the emulator's API speaks in the e2e suite: `CAE_E2E_RESOURCE` (`graph`,
+ * `arm` or `keyvault`), `graph` when unset. CI runs Graph; `pnpm test:e2e:dialects` runs all three.
+ *
+ * @throws Error for any other value, so a typo never silently tests Graph.
+ */
+export function e2eResource(value = process.env.CAE_E2E_RESOURCE): ResourceDialect {
+  if (value === undefined || value === '') return 'graph'
+  const dialect = DIALECTS.find((d) => d === value)
+  if (!dialect) throw new Error(`CAE_E2E_RESOURCE must be one of ${DIALECTS.join(', ')}: ${value}`)
+  return dialect
+}
 
 export interface SpaUnderTest {
   idp: RunningEmulator
@@ -38,14 +53,18 @@ export async function buildSpa(outDir: string): Promise<void> {
  * Builds the SPA, starts an emulator and the SPA server on free ports.
  *
  * @param refreshIntervalMs - The SPA's auto-refresh period.
+ * @param resource - The emulator API's resource dialect.
  */
-export async function startSpaUnderTest(refreshIntervalMs: number): Promise<SpaUnderTest> {
+export async function startSpaUnderTest(
+  refreshIntervalMs: number,
+  resource: ResourceDialect = e2eResource(),
+): Promise<SpaUnderTest> {
   const outDir = mkdtempSync(join(tmpdir(), 'cae-kit-spa-'))
   let config: unknown
   // The SPA's port first: its redirect URI is registered, so its admin panel may call the emulator.
   const server = await startSpaServer({ root: outDir, config: () => config })
   const [idp] = await Promise.all([
-    startEmulator({ port: 0, clients: [spaClientFor(server.url)] }),
+    startEmulator({ port: 0, resource, clients: [spaClientFor(server.url)] }),
     buildSpa(outDir),
   ])
   config = spaConfigFor(idp, refreshIntervalMs)

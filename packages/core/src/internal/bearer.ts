@@ -9,8 +9,7 @@ import {
   type ParseWwwAuthenticateOptions,
   parseWwwAuthenticate,
 } from '../challenge'
-import type { ResponseLike } from '../claims'
-import { readHeaderValues } from '../headers'
+import { type ResponseLike, readHeaderValues } from '../headers'
 
 /**
  * The Bearer challenges of a 401 response, from every `WWW-Authenticate` line, in header order;

@@ -1,9 +1,12 @@
 /**
  * Stream bodies read ahead up to a limit, for a replay: each chunk copied as it is read, the read
- * raced with the request's signal.
+ * raced with the request's signal. Web streams and async iterables (a Node `Readable`); browser
+ * builds use `bounded-stream.browser.ts` instead.
  *
  * @module
  */
+
+import { copyBytes } from './bytes'
 
 /** What reading ahead gives: the bytes (replayable), or a stream of everything (not replayable). */
 export interface BoundedRead {
@@ -14,13 +17,6 @@ export interface BoundedRead {
 
 const encoder = /* @__PURE__ */ new TextEncoder()
 
-/** A copy of exactly the bytes of a buffer or view, which its owner may reuse at once. */
-export function copyBytes(value: ArrayBuffer | ArrayBufferView): Uint8Array {
-  return ArrayBuffer.isView(value)
-    ? new Uint8Array(value.buffer, value.byteOffset, value.byteLength).slice()
-    : new Uint8Array(value).slice()
-}
-
 function toBytes(chunk: unknown): Uint8Array {
   if (typeof chunk === 'string') return encoder.encode(chunk)
   // A producer may refill one buffer for every chunk: keep a copy, never a view of that buffer.
@@ -29,13 +25,13 @@ function toBytes(chunk: unknown): Uint8Array {
 }
 
 /** The one reading interface of a web stream's reader and an async iterator. */
-export interface Source {
+interface Source {
   next(): Promise<IteratorResult<unknown>>
   cancel(reason: unknown): unknown
 }
 
 /** A source over a `ReadableStream` or an async iterable (a Node stream), or `undefined`. */
-export function sourceOf(body: unknown): Source | undefined {
+function sourceOf(body: unknown): Source | undefined {
   const stream = body as Partial<ReadableStream & AsyncIterable<unknown>> | null | undefined
   if (typeof stream?.getReader === 'function') {
     const reader = stream.getReader()
@@ -83,7 +79,7 @@ function abortable(source: Source, signal: AbortSignal | undefined) {
  *   `signal.reason`. Once the limit is passed, the client's own signal handling takes over.
  * @throws TypeError when a chunk is neither bytes nor text.
  */
-export async function readBounded(
+async function readBounded(
   source: Source,
   maxBytes: number,
   signal: AbortSignal | undefined,
@@ -121,4 +117,19 @@ export async function readBounded(
   } finally {
     release()
   }
+}
+
+/**
+ * Reads `body` ahead up to `maxBytes` when it is a stream (a `ReadableStream` or an async
+ * iterable such as a Node `Readable`); see `readBounded`. `undefined` when it is no stream.
+ *
+ * @param signal - The request's signal (see `readBounded`).
+ */
+export function readAhead(
+  body: unknown,
+  maxBytes: number,
+  signal: AbortSignal | undefined,
+): Promise<BoundedRead> | undefined {
+  const source = sourceOf(body)
+  return source && readBounded(source, maxBytes, signal)
 }

@@ -9,7 +9,8 @@
  */
 
 import type { KeptBody } from '../types'
-import { copyBytes, readBounded, sourceOf } from './bounded-stream'
+import { readAhead } from './bounded-stream'
+import { copyBytes } from './bytes'
 
 /**
  * A request body ready to be sent, possibly twice. When `replayable`, the same `body` is sent
@@ -91,8 +92,8 @@ export async function prepareReplayableBody(
       defaultContentType: 'application/x-www-form-urlencoded;charset=UTF-8',
     }
   }
-  const source = sourceOf(body)
-  if (source) return readBounded(source, maxBytes, signal ?? undefined)
+  const read = readAhead(body, maxBytes, signal ?? undefined)
+  if (read) return read
   if (isFormData(body)) {
     // A form of another implementation is copied into one of this runtime's, which its fetch
     // and Response know how to serialise.

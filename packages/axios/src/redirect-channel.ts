@@ -1,12 +1,13 @@
 /**
- * Redirects, seen from axios: where a response finally came from, and keeping the token inside
- * the request's resource on a redirect (Node's follow-redirects, and axios' fetch adapter).
+ * Redirects seen from axios in every runtime: where a response finally came from, and axios'
+ * fetch adapter sending within the resource (`sendWithinResource` follows hops itself where the
+ * runtime lets it).
  *
  * @module
  */
 
 import { type SendAttempt, sendWithinResource } from '@cae-kit/core'
-import type { AxiosResponse, InternalAxiosRequestConfig } from 'axios'
+import type { AxiosResponse } from 'axios'
 
 /**
  * Redirect guarding for axios' fetch adapter, under one name: `caeKit`. The transport puts a
@@ -56,25 +57,4 @@ export function finalUrl(
     | undefined
   const url = request?.res?.responseUrl ?? request?.responseURL ?? channel?.finalUrl
   return typeof url === 'string' && url !== '' ? url : undefined
-}
-
-/**
- * Node only (follow-redirects): drop `Authorization` on any redirect leaving the resource (also
- * to a subdomain, which follow-redirects would otherwise keep, or into a more specific resource).
- * Browsers already drop it cross-origin.
- */
-export function guardRedirects(config: InternalAxiosRequestConfig, attempt: SendAttempt): void {
-  const previous = config.beforeRedirect
-  config.beforeRedirect = (options, ...details) => {
-    previous?.(options, ...details)
-    const href =
-      typeof options.href === 'string'
-        ? options.href
-        : `${options.protocol}//${options.host}${options.path ?? ''}`
-    const headers = options.headers as Record<string, unknown> | undefined
-    if (headers === undefined || attempt.covers(href)) return
-    for (const name of Object.keys(headers)) {
-      if (name.toLowerCase() === 'authorization') delete headers[name]
-    }
-  }
 }

@@ -5,9 +5,8 @@ import {
   InteractionRequiredAuthError,
   ServerError,
 } from '@azure/msal-node'
-import { InteractionRequiredError } from '@cae-kit/core'
+import { InteractionRequiredError, mapEntraError } from '@cae-kit/core'
 import { describe, expect, it } from 'vitest'
-import { mapMsalError } from './map-msal-error'
 
 const request = {
   scopes: ['api://demo/.default'],
@@ -19,7 +18,8 @@ function serverError(errorCode: string, description: string, errorNo?: string, s
   return new ServerError(errorCode, 'corr', description, undefined, errorNo, status)
 }
 
-describe('mapMsalError', () => {
+// fromMsalNode classifies MSAL's errors with core's Entra table: real msal-node error classes here.
+describe('mapEntraError over msal-node errors', () => {
   it('maps InteractionRequiredAuthError to ERR_CAE_INTERACTION_REQUIRED carrying msal claims', () => {
     const error = new InteractionRequiredAuthError(
       'invalid_grant',
@@ -31,7 +31,7 @@ describe('mapMsalError', () => {
       msalClaims,
       '50076',
     )
-    const mapped = mapMsalError(error, request)
+    const mapped = mapEntraError(error, request)
     expect(mapped).toBeInstanceOf(InteractionRequiredError)
     expect(mapped).toMatchObject({
       code: 'ERR_CAE_INTERACTION_REQUIRED',
@@ -43,7 +43,7 @@ describe('mapMsalError', () => {
 
   it('falls back to the request claims when msal gives none', () => {
     const error = new InteractionRequiredAuthError('no_tokens_found', 'corr')
-    expect(mapMsalError(error, request)).toMatchObject({
+    expect(mapEntraError(error, request)).toMatchObject({
       code: 'ERR_CAE_INTERACTION_REQUIRED',
       claims: request.claims,
     })
@@ -51,7 +51,7 @@ describe('mapMsalError', () => {
 
   it('leaves claims undefined when neither msal nor the request has any', () => {
     const error = new InteractionRequiredAuthError('interaction_required', 'corr')
-    const mapped = mapMsalError(error, { scopes: ['s'], claims: undefined })
+    const mapped = mapEntraError(error, { scopes: ['s'], claims: undefined })
     expect(mapped).toMatchObject({ code: 'ERR_CAE_INTERACTION_REQUIRED' })
     expect((mapped as InteractionRequiredError).claims).toBeUndefined()
   })
@@ -62,7 +62,7 @@ describe('mapMsalError', () => {
       'AADSTS50173: the refresh token was revoked',
       '50173',
     )
-    expect(mapMsalError(error, request)).toMatchObject({
+    expect(mapEntraError(error, request)).toMatchObject({
       code: 'ERR_CAE_INTERACTION_REQUIRED',
       claims: request.claims,
       cause: error,
@@ -74,7 +74,7 @@ describe('mapMsalError', () => {
     ['login_required', 'login required'],
     ['interaction_required', 'AADSTS50079: enrolment required'],
   ])('maps ServerError %s to ERR_CAE_INTERACTION_REQUIRED', (code, description) => {
-    expect(mapMsalError(serverError(code, description), request)).toMatchObject({
+    expect(mapEntraError(serverError(code, description), request)).toMatchObject({
       code: 'ERR_CAE_INTERACTION_REQUIRED',
     })
   })
@@ -83,11 +83,15 @@ describe('mapMsalError', () => {
     ['50057', 'user disabled'],
     ['50053', 'account locked'],
     ['50034', 'user deleted'],
+    // Failed on a3aa53b: msal-node's own table lacked 50105 (only msal-browser's had it), so a
+    // user not assigned to the application got an InteractionRequiredError.
+    ['50105', 'user not assigned to the application'],
     ['53003', 'blocked by conditional access'],
+    ['700016', 'service principal deleted'],
     ['7000112', 'application disabled'],
   ])('maps AADSTS%s (%s) to ERR_CAE_ACCESS_BLOCKED', (errorNo) => {
     const error = serverError('invalid_grant', `AADSTS${errorNo}: blocked`, errorNo)
-    expect(mapMsalError(error, request)).toMatchObject({
+    expect(mapEntraError(error, request)).toMatchObject({
       code: 'ERR_CAE_ACCESS_BLOCKED',
       claims: request.claims,
       scopes: request.scopes,
@@ -97,18 +101,18 @@ describe('mapMsalError', () => {
 
   it('reads the error number from the description when errorNo is missing', () => {
     const error = serverError('invalid_grant', 'Error(s): - Description: AADSTS50057: disabled')
-    expect(mapMsalError(error, request)).toMatchObject({ code: 'ERR_CAE_ACCESS_BLOCKED' })
+    expect(mapEntraError(error, request)).toMatchObject({ code: 'ERR_CAE_ACCESS_BLOCKED' })
   })
 
   it('accepts a numeric errorNo as msal passes error_codes through unconverted', () => {
     const error = serverError('invalid_grant', 'disabled')
     Object.defineProperty(error, 'errorNo', { value: 7000112 })
-    expect(mapMsalError(error, request)).toMatchObject({ code: 'ERR_CAE_ACCESS_BLOCKED' })
+    expect(mapEntraError(error, request)).toMatchObject({ code: 'ERR_CAE_ACCESS_BLOCKED' })
   })
 
   it('maps unauthorized_client to ERR_CAE_ACCESS_BLOCKED', () => {
     const error = serverError('unauthorized_client', 'AADSTS700016: application not found')
-    expect(mapMsalError(error, request)).toMatchObject({ code: 'ERR_CAE_ACCESS_BLOCKED' })
+    expect(mapEntraError(error, request)).toMatchObject({ code: 'ERR_CAE_ACCESS_BLOCKED' })
   })
 
   it('prefers ERR_CAE_ACCESS_BLOCKED over interaction for an InteractionRequiredAuthError of a disabled user', () => {
@@ -122,12 +126,12 @@ describe('mapMsalError', () => {
       '',
       '50057',
     )
-    expect(mapMsalError(error, request)).toMatchObject({ code: 'ERR_CAE_ACCESS_BLOCKED' })
+    expect(mapEntraError(error, request)).toMatchObject({ code: 'ERR_CAE_ACCESS_BLOCKED' })
   })
 
   it('throws no InteractionRequiredError for a blocked account: instanceof must not send it to a sign-in', () => {
     const error = serverError('invalid_grant', 'AADSTS50057: disabled', '50057')
-    const mapped = mapMsalError(error, request)
+    const mapped = mapEntraError(error, request)
     expect(mapped).toMatchObject({ name: 'AccessBlockedError', code: 'ERR_CAE_ACCESS_BLOCKED' })
     expect(mapped).not.toBeInstanceOf(InteractionRequiredError)
   })
@@ -148,11 +152,11 @@ describe('mapMsalError', () => {
     ],
     ['TypeError', new TypeError('fetch failed')],
   ])('returns %s unchanged', (_name, error) => {
-    expect(mapMsalError(error, request)).toBe(error)
+    expect(mapEntraError(error, request)).toBe(error)
   })
 
   it('returns non-objects unchanged', () => {
-    expect(mapMsalError('boom', request)).toBe('boom')
-    expect(mapMsalError(undefined, request)).toBeUndefined()
+    expect(mapEntraError('boom', request)).toBe('boom')
+    expect(mapEntraError(undefined, request)).toBeUndefined()
   })
 })

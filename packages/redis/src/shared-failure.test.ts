@@ -1,0 +1,26 @@
+// @vitest-environment node
+import { AccessBlockedError, InteractionRequiredError, TokenAcquisitionError } from '@cae-kit/core'
+import { expect, it } from 'vitest'
+import { sharedFailure } from './shared-failure'
+
+it('shares an access block for apps and users alike', () => {
+  const blocked = new AccessBlockedError('access blocked', { claims: '{"x":1}' })
+  expect(sharedFailure(blocked, undefined)).toEqual({
+    code: 'ERR_CAE_ACCESS_BLOCKED',
+    message: 'access blocked',
+    claims: '{"x":1}',
+  })
+  expect(sharedFailure(blocked, 'alice')).toMatchObject({ code: 'ERR_CAE_ACCESS_BLOCKED' })
+})
+
+it("shares interaction required for an app flow only, not for one user's partition", () => {
+  const required = new InteractionRequiredError('interaction required')
+  expect(sharedFailure(required, undefined)).toMatchObject({ code: 'ERR_CAE_INTERACTION_REQUIRED' })
+  expect(sharedFailure(required, 'alice')).toBeUndefined()
+})
+
+it('keeps retryable failures and foreign errors to the process that met them', () => {
+  expect(sharedFailure(new TokenAcquisitionError('network'), undefined)).toBeUndefined()
+  expect(sharedFailure(new Error('ECONNRESET'), undefined)).toBeUndefined()
+  expect(sharedFailure('a string', undefined)).toBeUndefined()
+})
