@@ -21,15 +21,13 @@ export interface RedisClientLike {
 
 /** The connection the coordinator opens itself for notifications (`client.duplicate()`). */
 export interface RedisSubscriberLike {
-  /** Opens the connection; node-redis reconnects it by itself afterwards. */
+  /** Opens the connection (node-redis retries by itself until it succeeds). */
   connect(): Promise<unknown>
-  /** Subscribes `listener` to every channel matching the glob `pattern` (`PSUBSCRIBE`). */
+  /** Subscribes to every channel matching `pattern` (node-redis resubscribes on reconnect). */
   pSubscribe(pattern: string, listener: (message: string, channel: string) => void): Promise<void>
-  /** Listens to connection errors (without a listener, node-redis throws them). */
+  /** Connection trouble: the coordinator absorbs it and wakes its waiters. */
   on(event: 'error', listener: (error: unknown) => void): unknown
-  /** True while the connection is up and not reconnecting. */
-  readonly isReady: boolean
-  /** Closes the connection at once, dropping the subscriptions. */
+  /** Closes the connection at once (what `close()` of the coordinator does). */
   destroy(): void
 }
 
