@@ -21,7 +21,7 @@
  *        it, the packages are built and packed first)
  */
 
-import { execFileSync, spawnSync } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import {
   cpSync,
   existsSync,
@@ -133,23 +133,38 @@ writeFileSync(join(consumer, 'readme-emulator.test.ts'), readmeEmulatorTest())
 const results = []
 
 /**
- * Runs one check; its output is printed only when it fails. `verify(stdout)` returns a problem (a
- * string) or undefined; without it, the check is its exit code.
+ * Runs one check; its output is printed only when it fails. `verify(stdout, exit)` returns a
+ * problem (a string) or undefined; without it, the check is its exit code.
  */
-function check(name, command, args, verify) {
+async function check(name, command, args, verify) {
   const start = Date.now()
-  const run = spawnSync(command, args, {
+  const child = spawn(command, args, {
     cwd: consumer,
-    encoding: 'utf8',
     env: { ...process.env, CI: 'true', NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
     timeout: 180_000,
   })
-  const exit = run.status === 0 ? undefined : `exit ${run.status ?? run.signal}`
-  const problem = verify ? verify(run.stdout, exit) : exit
+  let stdout = ''
+  let stderr = ''
+  child.stdout.setEncoding('utf8').on('data', (chunk) => {
+    stdout += chunk
+  })
+  child.stderr.setEncoding('utf8').on('data', (chunk) => {
+    stderr += chunk
+  })
+  const [status, signal] = await new Promise((done) => {
+    child.on('error', (error) => {
+      stderr += String(error)
+      done([1, null])
+    })
+    child.on('close', (code, killedBy) => done([code, killedBy]))
+  })
+  const exit = status === 0 ? undefined : `exit ${status ?? signal}`
+  const problem = verify ? verify(stdout, exit) : exit
   const seconds = ((Date.now() - start) / 1000).toFixed(1)
   results.push({ name, ok: !problem })
   console.log(`package test: ${name}: ${problem ? `FAILED (${problem})` : 'ok'} in ${seconds} s`)
-  if (problem) console.log(`${run.stdout}${run.stderr}`.trim())
+  if (problem) console.log(`${stdout}${stderr}`.trim())
 }
 
 /**
@@ -201,16 +216,22 @@ const install = [
 console.log(
   `package test: ${consumer}\n  npm install ${install.map((item) => item.replace(`${tarballDir}/`, '')).join(' ')}`,
 )
-check('npm install', npm, ['install', '--no-audit', '--no-fund', '--prefer-offline', ...install])
+await check('npm install', npm, [
+  'install',
+  '--no-audit',
+  '--no-fund',
+  '--prefer-offline',
+  ...install,
+])
 
 let esmNames
-check('esm import', process.execPath, ['load.mjs'], (stdout, exit) => {
+await check('esm import', process.execPath, ['load.mjs'], (stdout, exit) => {
   if (exit) return exit
   esmNames = JSON.parse(stdout)
   const empty = specs.filter((spec) => !(esmNames[spec]?.length > 0))
   return empty.length > 0 ? `no exports from ${empty.join(', ')}` : undefined
 })
-check('cjs require', process.execPath, ['load.cjs'], (stdout, exit) => {
+await check('cjs require', process.execPath, ['load.cjs'], (stdout, exit) => {
   if (exit) return exit
   const cjsNames = JSON.parse(stdout)
   const public_ = (names) =>
@@ -221,20 +242,23 @@ check('cjs require', process.execPath, ['load.cjs'], (stdout, exit) => {
     : undefined
 })
 const tsc = join(consumer, 'node_modules/typescript/bin/tsc')
-check(
-  'types, NodeNext',
-  process.execPath,
-  [tsc, '-p', 'tsconfig.nodenext.json'],
-  typeErrors('types, NodeNext'),
-)
-check(
-  'types, Bundler',
-  process.execPath,
-  [tsc, '-p', 'tsconfig.bundler.json'],
-  typeErrors('types, Bundler'),
-)
-check('spa bundle', process.execPath, ['bundle.mjs'])
-check('README emulator test', process.execPath, [
+// The two compilations are single-threaded and independent: side by side on CI's two cores.
+await Promise.all([
+  check(
+    'types, NodeNext',
+    process.execPath,
+    [tsc, '-p', 'tsconfig.nodenext.json'],
+    typeErrors('types, NodeNext'),
+  ),
+  check(
+    'types, Bundler',
+    process.execPath,
+    [tsc, '-p', 'tsconfig.bundler.json'],
+    typeErrors('types, Bundler'),
+  ),
+])
+await check('spa bundle', process.execPath, ['bundle.mjs'])
+await check('README emulator test', process.execPath, [
   join(consumer, 'node_modules/vitest/vitest.mjs'),
   'run',
   'readme-emulator.test.ts',

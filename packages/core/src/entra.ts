@@ -59,7 +59,7 @@ const INTERACTION_ERROR_CODES = /* @__PURE__ */ new Set([
   'no_account_found',
 ])
 
-/** The fields of MSAL's `AuthError` and `@azure/identity`'s `AuthenticationError` read here. */
+/** The fields read here: MSAL's `AuthError`, `@azure/identity`'s errors, Entra's error body. */
 interface EntraErrorFields {
   name?: unknown
   /** MSAL: the OAuth `error` or MSAL's own code. */
