@@ -15,7 +15,7 @@ export default [
     path: 'dist/index.js',
     import: '{ createCaeFetch }',
     gzip: true,
-    limit: '9.7 kB',
+    limit: '9.65 kB',
     modifyEsbuildConfig: node,
   },
   {

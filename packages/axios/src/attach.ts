@@ -17,9 +17,10 @@ import {
 } from '@cae-kit/core'
 import type { AxiosHeaders, AxiosInstance, AxiosResponse, InternalAxiosRequestConfig } from 'axios'
 import { type AxiosCopy, copyResolver } from './axios-copy'
+import { bodyForDescription } from './data-shape'
 import { guardRedirects } from './http-redirects'
 import { finalUrl, guardedFetch, RedirectChannel } from './redirect-channel'
-import { bodyForDescription, dataForEngine, keepData } from './request-data'
+import { dataForEngine, keepData } from './request-data'
 import { requestUrl } from './request-url'
 
 /** Per-request state cae-kit keeps under `config.caeKit` (one key, typed by augmentation). */
@@ -231,7 +232,7 @@ class AxiosTransport implements CaeTransport<AxiosResponse> {
  * credentials in the URL) when they are sent, are left alone (an empty `Bearer ` is no opt-out).
  * axios' `timeout` covers the wait for a token (an open sign-in prompt suspends it).
  *
- * @param instance - The axios instance to protect (axios ≥ 1.6, browser or Node).
+ * @param instance - The axios instance to protect (axios ≥ 1.12, browser or Node).
  * @param options - See `CaeOptions`: `tokenProvider`, `resources`, `strict`, `onEvent`, `logger`,
  *   `maxReplayBodyBytes`, `partitionKey`, `acquisitionTimeoutMs`, `coordinator`.
  * @returns A function that removes the interceptor again (requests already sent finish as they

@@ -1,7 +1,7 @@
 /**
  * The builds of axios a Node process may have loaded side by side: an app (or a library it uses)
  * can make its instance with `require('axios')` (CommonJS) while this package was loaded as ESM,
- * or the reverse. Browser builds use `axios-copies.browser.ts` instead.
+ * or the reverse. Only `axios-copy.ts` (Node builds) looks for them.
  *
  * @module
  */

@@ -2,7 +2,7 @@
  * The copy of axios an instance was made by. An instance of `require('axios')` given to this
  * package's ESM build (or the reverse) must be dispatched through its own copy's adapters and
  * answered with its own error classes, never through a second copy of axios (slower, and its
- * errors fail the app's `instanceof` checks).
+ * errors fail the app's `instanceof` checks). Browser builds use `axios-copy.browser.ts`.
  *
  * @module
  */

@@ -9,7 +9,6 @@
  */
 import type { Context } from './context'
 import { oauthError, type TokenOutcome } from './errors'
-import type { ThrottleState } from './state'
 
 /** Client-credential requests a client may make within {@link THROTTLE_WINDOW_MS}. */
 export const THROTTLE_LIMIT = 4

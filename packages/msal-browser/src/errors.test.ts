@@ -4,9 +4,9 @@ import {
   BrowserAuthError,
   ClientAuthError,
   InteractionRequiredAuthError,
-  ServerError,
 } from '@azure/msal-browser'
 import { describe, expect, it } from 'vitest'
+import { serverError } from '../test/fakes'
 import {
   claimsOf,
   classifyInteractive,
@@ -28,7 +28,7 @@ describe('needsInteraction', () => {
   })
 
   it('returns true for a ServerError invalid_grant without suberror', () => {
-    expect(needsInteraction(new ServerError('invalid_grant', 'cid', 'AADSTS70000'))).toBe(true)
+    expect(needsInteraction(serverError('invalid_grant', 'AADSTS70000'))).toBe(true)
   })
 
   it('returns true for a ClientAuthError token_refresh_required', () => {
@@ -44,7 +44,7 @@ describe('needsInteraction', () => {
   })
 
   it.each([
-    new ServerError('temporarily_unavailable', 'cid'),
+    serverError('temporarily_unavailable'),
     new BrowserAuthError('interaction_in_progress', 'cid'),
     new BrowserAuthError('no_network_connectivity', 'cid'),
     new TypeError('failed to fetch'),
@@ -59,16 +59,12 @@ describe('isAccessBlocked', () => {
   it.each(['50057', '50053', '50034', '50105', '53003', '7000112'])(
     'returns true for a ServerError with errorNo %s',
     (errorNo) => {
-      expect(isAccessBlocked(new ServerError('invalid_grant', 'cid', 'x', '', errorNo))).toBe(true)
+      expect(isAccessBlocked(serverError('invalid_grant', 'x', errorNo))).toBe(true)
     },
   )
 
   it('returns true when only the description names AADSTS50057', () => {
-    const error = new ServerError(
-      'access_denied',
-      'cid',
-      'AADSTS50057: The user account is disabled.',
-    )
+    const error = serverError('access_denied', 'AADSTS50057: The user account is disabled.')
     expect(isAccessBlocked(error)).toBe(true)
   })
 
@@ -78,7 +74,7 @@ describe('isAccessBlocked', () => {
   })
 
   it('returns false for an AADSTS number that merely starts with a blocking one', () => {
-    expect(isAccessBlocked(new ServerError('invalid_grant', 'cid', 'AADSTS500571'))).toBe(false)
+    expect(isAccessBlocked(serverError('invalid_grant', 'AADSTS500571'))).toBe(false)
   })
 })
 
@@ -99,7 +95,7 @@ describe('classifyInteractive', () => {
   })
 
   it('returns ERR_CAE_ACCESS_BLOCKED for a disabled user reported by the authorize endpoint', () => {
-    const error = new ServerError('access_denied', 'cid', 'AADSTS50057: disabled', '', '50057')
+    const error = serverError('access_denied', 'AADSTS50057: disabled', '50057')
     expect(classifyInteractive(error)).toBe('ERR_CAE_ACCESS_BLOCKED')
   })
 
@@ -107,7 +103,7 @@ describe('classifyInteractive', () => {
     expect(classifyInteractive(new BrowserAuthError('interaction_in_progress', 'cid'))).toBe(
       undefined,
     )
-    expect(classifyInteractive(new ServerError('server_error', 'cid'))).toBe(undefined)
+    expect(classifyInteractive(serverError('server_error'))).toBe(undefined)
   })
 })
 

@@ -3,7 +3,6 @@ import {
   type AuthenticationResult,
   BrowserAuthError,
   InteractionRequiredAuthError,
-  ServerError,
 } from '@azure/msal-browser'
 import { InteractionRequiredError, isCaeError } from '@cae-kit/core'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
@@ -16,6 +15,7 @@ import {
   fakeStorage,
   flush,
   msalResult,
+  serverError,
 } from '../test/fakes'
 import { fromMsalBrowser } from './provider'
 
@@ -92,7 +92,7 @@ describe('fromMsalBrowser silent path', () => {
 
   it('rejects ERR_CAE_ACCESS_BLOCKED without a popup when the account is disabled', async () => {
     const pca = fakePca()
-    const disabled = new ServerError('invalid_grant', 'cid', 'AADSTS50057: disabled', '', '50057')
+    const disabled = serverError('invalid_grant', 'AADSTS50057: disabled', '50057')
     pca.acquireTokenSilent.mockRejectedValue(disabled)
     const error = await rejection(fromMsalBrowser(pca).getToken({ scopes, claims }))
     expect(error).toMatchObject({ code: 'ERR_CAE_ACCESS_BLOCKED', claims, scopes, cause: disabled })
@@ -133,7 +133,7 @@ describe('fromMsalBrowser popup path', () => {
 
   it('opens a popup after a ServerError invalid_grant', async () => {
     const pca = fakePca()
-    pca.acquireTokenSilent.mockRejectedValue(new ServerError('invalid_grant', 'cid', 'AADSTS70043'))
+    pca.acquireTokenSilent.mockRejectedValue(serverError('invalid_grant', 'AADSTS70043'))
     await expect(fromMsalBrowser(pca).getToken({ scopes, claims })).resolves.toMatchObject({
       token: 'popup-token',
     })
@@ -211,7 +211,7 @@ describe('fromMsalBrowser popup path', () => {
     const pca = fakePca()
     pca.acquireTokenSilent.mockRejectedValue(revoked())
     pca.acquireTokenPopup.mockRejectedValue(
-      new ServerError('access_denied', 'cid', 'AADSTS50057: user disabled', '', '50057'),
+      serverError('access_denied', 'AADSTS50057: user disabled', '50057'),
     )
     const error = await rejection(fromMsalBrowser(pca).getToken({ scopes, claims }))
     expect(error.code).toBe('ERR_CAE_ACCESS_BLOCKED')

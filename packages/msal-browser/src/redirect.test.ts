@@ -1,8 +1,8 @@
 // @vitest-environment node
-import { BrowserAuthError, ServerError } from '@azure/msal-browser'
+import { BrowserAuthError } from '@azure/msal-browser'
 import type { PendingRequest } from '@cae-kit/core'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { fakePca, fakeStorage, msalResult } from '../test/fakes'
+import { fakePca, fakeStorage, msalResult, serverError } from '../test/fakes'
 import { resumeAfterRedirect } from './redirect'
 
 const now = 1_800_000_000_000
@@ -212,7 +212,7 @@ describe('resumeAfterRedirect', () => {
   it('rejects ERR_CAE_ACCESS_BLOCKED when the sign-in reports a disabled user', async () => {
     const pca = fakePca()
     pca.handleRedirectPromise.mockRejectedValue(
-      new ServerError('access_denied', 'cid', 'AADSTS50057: disabled', '', '50057'),
+      serverError('access_denied', 'AADSTS50057: disabled', '50057'),
     )
     await expect(resumeAfterRedirect(pca)).rejects.toMatchObject({ code: 'ERR_CAE_ACCESS_BLOCKED' })
   })

@@ -3,7 +3,7 @@
  * (only the methods the provider calls), `sessionStorage`, and a Web Locks `LockManager`.
  */
 
-import type { AccountInfo, AuthenticationResult } from '@azure/msal-browser'
+import { type AccountInfo, type AuthenticationResult, ServerError } from '@azure/msal-browser'
 import { vi } from 'vitest'
 import type { MsalBrowserClient } from '../src/options'
 
@@ -105,6 +105,18 @@ export const fakeLocks = () => {
   return { request, isHeld: (name: string) => held.has(name) } as unknown as LockManager & {
     isHeld(name: string): boolean
   }
+}
+
+/**
+ * A `ServerError` as the installed MSAL builds one from a token response. The constructor took
+ * `(errorCode, errorMessage, subError, errorNo)` in msal-browser 5.0.2 (msal-common 16.0.2) and
+ * takes a `correlationId` second in later 5.x; the peer range spans both.
+ */
+export const serverError = (errorCode: string, errorMessage = '', errorNo = ''): ServerError => {
+  const Ctor = ServerError as unknown as new (...args: string[]) => ServerError
+  return ServerError.length >= 6
+    ? new Ctor(errorCode, 'cid', errorMessage, '', errorNo)
+    : new Ctor(errorCode, errorMessage, '', errorNo)
 }
 
 /** A promise with its resolve/reject exposed, to hold a fake MSAL call open. */

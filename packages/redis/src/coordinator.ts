@@ -53,7 +53,8 @@ type Acquire = (signal: AbortSignal) => Promise<AccessToken>
  * const coordinator = createRedisCoordinator(redis, { namespace: clientId, encryptionKey })
  * const caeFetch = createCaeFetch({ tokenProvider, resources, coordinator })
  * ```
- * @see https://learn.microsoft.com/entra/msal/dotnet/advanced/client-credentials#claims-and-cache
+ * @see https://learn.microsoft.com/dotnet/api/microsoft.identity.client.acquiretokenforclientparameterbuilder.withaccesstokensha256torefresh (the rule it follows)
+ * @see https://learn.microsoft.com/entra/identity-platform/app-resilience-continuous-access-evaluation
  */
 export function createRedisCoordinator(
   client: RedisClientLike,
@@ -79,6 +80,26 @@ export function createRedisCoordinator(
     }
   }
 
+  /** Runs a command that must not hold anything up: bounded, and false on any trouble. */
+  const quietly = (command: Promise<unknown>) =>
+    call(command, new AbortController().signal).then(
+      () => true,
+      () => false,
+    )
+
+  /**
+   * A token acquired with claims (or step-up) is also the newest token for its scopes: stored
+   * under the key without claims too, an acquisition without claims (first token, refresh) in
+   * another process takes it, as this process's own cache does.
+   */
+  function shareAsNewest(request: CoordinatedAcquisition, token: AccessToken, now: number) {
+    if (request.claims === undefined && request.stepUp === undefined) return true
+    const plain = acquisitionKeys(namespace, { ...request, claims: undefined, stepUp: undefined })
+    const entry = tokenEntry(token, cipher, plain.entry, now)
+    if (entry === undefined) return true
+    return quietly(client.sendCommand(['SET', plain.entry, entry.value, 'PX', `${entry.ttlMs}`]))
+  }
+
   /** This process acquires under the lock, shares the outcome, releases the lock. */
   async function own(
     request: CoordinatedAcquisition,
@@ -86,35 +107,22 @@ export function createRedisCoordinator(
     keys: AcquisitionKeys,
     owner: string,
   ) {
-    const { signal } = request
-    const store = (entry: Parameters<typeof finish>[3]) =>
-      call(finish(client, keys, owner, entry), new AbortController().signal).catch(() => false)
     let token: AccessToken
     try {
-      token = await acquire(signal)
+      token = await acquire(request.signal)
     } catch (error) {
       const failure = sharedFailure(error, request.partition)
-      await store(failure && failureEntry(failure, cipher, keys.entry))
+      await quietly(
+        finish(client, keys, owner, failure && failureEntry(failure, cipher, keys.entry)),
+      )
       throw error
     }
     const now = Date.now()
-    const stores = [store(tokenEntry(token, cipher, keys.entry, now))]
-    if (request.claims !== undefined || request.stepUp !== undefined) {
-      // The newest token for these scopes: an acquisition without claims (first token, refresh)
-      // in another process takes it too, as this process's own cache does.
-      const plain = acquisitionKeys(namespace, { ...request, claims: undefined, stepUp: undefined })
-      const entry = tokenEntry(token, cipher, plain.entry, now)
-      if (entry) {
-        const set = client.sendCommand(['SET', plain.entry, entry.value, 'PX', String(entry.ttlMs)])
-        stores.push(
-          call(
-            set.then(() => true),
-            new AbortController().signal,
-          ).catch(() => false),
-        )
-      }
-    }
-    await Promise.all(stores)
+    const entry = tokenEntry(token, cipher, keys.entry, now)
+    await Promise.all([
+      quietly(finish(client, keys, owner, entry)),
+      shareAsNewest(request, token, now),
+    ])
     return token
   }
 
