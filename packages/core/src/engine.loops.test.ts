@@ -96,7 +96,7 @@ describe('a token request refused as access blocked', () => {
   const blocked = () => new AccessBlockedError('access blocked: AADSTS50057', { claims: CLAIMS })
 
   it(`is not repeated for the same partition, scopes and claims for ${REFUSAL_MEMORY_MS} ms`, async () => {
-    vi.useFakeTimers({ toFake: ['Date'] })
+    vi.useFakeTimers({ toFake: ['Date', 'setTimeout', 'clearTimeout'] })
     const { tokenProvider, calls } = provider((request) =>
       request.claims === undefined ? undefined : blocked(),
     )
@@ -107,7 +107,7 @@ describe('a token request refused as access blocked', () => {
     expect(first).toBeInstanceOf(AccessBlockedError)
     expect(second).toBe(first)
     expect(calls.map((call) => call.claims)).toEqual([undefined, CLAIMS])
-    vi.setSystemTime(Date.now() + REFUSAL_MEMORY_MS)
+    vi.advanceTimersByTime(REFUSAL_MEMORY_MS)
     await expect(engine.execute({ url }, transport)).rejects.toBeInstanceOf(AccessBlockedError)
     expect(calls.map((call) => call.claims)).toEqual([undefined, CLAIMS, CLAIMS])
   })

@@ -304,16 +304,13 @@ class Exchange<R> implements SendAttempt {
       held.challengeKey === challenge.key &&
       Date.now() - held.storedAt < REANSWER_AFTER_MS
     ) {
-      // Refused for it before (its replay, or an earlier request): asking again would loop (a
-      // client that retries a 401 itself, like Kiota). Reported, not answered; unless a request
-      // refused with it at the same moment is being answered now: that answer is shared.
-      if (held.refused) {
-        if (!flights.has(flightKey)) return this.#unsatisfied(challenge, result, rejection)
-      } else {
-        // Accepted until now: something new happened with the same claims (two events in one
-        // second give the same nbf). Answered once more.
-        held.refused = true
-      }
+      // Accepted until now: something new happened with the same claims (two events in one
+      // second give the same nbf), answered once more. Refused for it before (its replay, or an
+      // earlier request): asking again would loop (a client that retries a 401 itself, like
+      // Kiota), so reported, not answered; unless a request refused with it at the same moment
+      // is being answered now: that answer is shared.
+      if (!held.refused) held.refused = true
+      else if (!flights.has(flightKey)) return this.#unsatisfied(challenge, result, rejection)
     }
     // The challenged result is not returned: free its connection while the token comes.
     transport.discard?.(result)

@@ -5,7 +5,6 @@
  * @module
  */
 
-import { isCaeError } from '../errors'
 import type { CaeLogger } from '../options'
 import type {
   AccessToken,
@@ -34,19 +33,9 @@ export interface Acquirer {
   readonly gates: Map<string, PromptGate>
   /** Counts acquisitions as they start: a late one never replaces a newer token. */
   started: number
-  /** Access blocks by flight key, remembered until `until` (see {@link REFUSAL_MEMORY_MS}). */
-  readonly refusals: Map<string, Refusal>
+  /** Access blocks by flight key, each forgotten after {@link REFUSAL_MEMORY_MS}. */
+  readonly refusals: Map<string, unknown>
 }
-
-/** An access block remembered for one flight key. */
-export interface Refusal {
-  readonly error: unknown
-  /** Epoch ms from which the provider is asked again. */
-  readonly until: number
-}
-
-/** Refusals below which the memory is never swept (see {@link remember}). */
-const REFUSALS_FLOOR = 64
 
 /** One acquisition a request needs. */
 export interface AcquisitionJob {
@@ -122,11 +111,8 @@ export function acquire(
   job: AcquisitionJob,
   waiter: Waiter,
 ): Promise<CachedToken> {
-  const refusal = acquirer.refusals.get(job.flightKey)
-  if (refusal !== undefined) {
-    if (Date.now() < refusal.until) return Promise.reject(refusal.error)
-    acquirer.refusals.delete(job.flightKey)
-  }
+  const { refusals } = acquirer
+  if (refusals.has(job.flightKey)) return Promise.reject(refusals.get(job.flightKey))
   const start = (signal: AbortSignal, live: () => (Describe | undefined)[]) =>
     call(acquirer, job, signal, live)
   if (!waiter.timeoutMs) {
@@ -171,7 +157,8 @@ async function call(
   flightSignal: AbortSignal,
   live: () => (Describe | undefined)[],
 ): Promise<CachedToken> {
-  const { tokenProvider, coordinator, acquisitionTimeoutMs, cache, gates, logger } = acquirer
+  const { tokenProvider, coordinator, acquisitionTimeoutMs, cache, gates, logger, refusals } =
+    acquirer
   const sequence = ++acquirer.started
   const gate = new PromptGate()
   gates.set(job.flightKey, gate)
@@ -237,8 +224,9 @@ async function call(
     job.acquired(entry, clock() - started)
     return entry
   } catch (error) {
-    if (isCaeError(error) && error.code === 'ERR_CAE_ACCESS_BLOCKED') {
-      remember(acquirer.refusals, job.flightKey, error)
+    if ((error as { code?: unknown } | undefined)?.code === 'ERR_CAE_ACCESS_BLOCKED') {
+      refusals.set(job.flightKey, error)
+      new Deadline(REFUSAL_MEMORY_MS, () => refusals.delete(job.flightKey))
     }
     throw error
   } finally {
@@ -248,13 +236,3 @@ async function call(
   }
 }
 
-/**
- * Remembers an access block for `key`. From {@link REFUSALS_FLOOR} entries on, each new one drops
- * the expired ones: the memory holds at most the blocks of the last {@link REFUSAL_MEMORY_MS}.
- */
-function remember(refusals: Map<string, Refusal>, key: string, error: unknown): void {
-  const now = Date.now()
-  refusals.set(key, { error, until: now + REFUSAL_MEMORY_MS })
-  if (refusals.size < REFUSALS_FLOOR) return
-  for (const [old, { until }] of refusals) if (until <= now) refusals.delete(old)
-}
