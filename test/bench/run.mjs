@@ -55,7 +55,6 @@ const corpus = await loadCorpus()
 const parsers = await step('parsers', () => measureParsers(corpus, { before }))
 const recovery = await step('recovery', () => measureRecovery({ before }))
 const memory = await step('memory', () => measureMemory())
-await step('fleet', async () => (await import('./fleet.mjs')).runFleet()) // writes its own section
 const seconds = (Date.now() - began) / 1000
 const loadEnd = os.loadavg()
 
@@ -185,3 +184,5 @@ const next =
 await writeFile(BENCHMARKS, next)
 await writeSdkStorm(sdkStormBlock(sdkStorm))
 console.log(results)
+// Last, once the figures above are written: a failure here cannot lose them.
+await step('fleet', async () => (await import('./fleet.mjs')).runFleet()) // writes its own section

@@ -12,7 +12,8 @@
  *   Bundler    the same with `moduleResolution: Bundler` (.ts only)
  *   spa bundle esbuild browser bundle of consumer/spa.ts, MSAL and axios external: nothing else
  *              imported, nothing Node-only (consumer/bundle.mjs)
- *   README     the root README's "The emulator in a test" block, extracted and run with vitest
+ *   README     the root README's "The emulator in a test" block, extracted and run with vitest;
+ *              each package README's tarball install line names every @cae-kit tarball it needs
  *
  * Packages are discovered, so a new package is installed and checked without editing this file.
  * Every check runs even when one before it failed; exit 1 when any failed.
@@ -263,6 +264,32 @@ await check('README emulator test', process.execPath, [
   'run',
   'readme-emulator.test.ts',
 ])
+
+// Each package README's install line for the tarballs names the tarball of every `@cae-kit/*`
+// package it depends on (npm would look for those on the registry, where they are not yet).
+{
+  const problems = []
+  for (const { dir, manifest } of packages) {
+    const readme = readFileSync(join(dir, 'README.md'), 'utf8')
+    const line = readme.split('\n').find((text) => /^npm install .*\.packs\//.test(text))
+    if (!line) {
+      problems.push(`${manifest.name}: README.md has no "npm install …/.packs/…" line`)
+      continue
+    }
+    const named = new Set(
+      [...line.matchAll(/\.packs\/cae-kit-([a-z0-9-]+)-\*\.tgz/g)].map((m) => m[1]),
+    )
+    const needed = [manifest.name, ...Object.keys(manifest.dependencies ?? {})]
+      .filter((name) => name.startsWith('@cae-kit/'))
+      .map((name) => name.slice('@cae-kit/'.length))
+    for (const name of needed.filter((name) => !named.has(name))) {
+      problems.push(`${manifest.name}: README.md's tarball line lacks cae-kit-${name}-*.tgz`)
+    }
+  }
+  results.push({ name: 'README install lines', ok: problems.length === 0 })
+  console.log(`package test: README install lines: ${problems.length === 0 ? 'ok' : 'FAILED'}`)
+  for (const problem of problems) console.log(`  ${problem}`)
+}
 
 const failed = results.filter(({ ok }) => !ok)
 if (failed.length === 0) rmSync(work, { recursive: true, force: true })

@@ -53,7 +53,8 @@ type Acquire = (signal: AbortSignal) => Promise<AccessToken>
  * const coordinator = createRedisCoordinator(redis, { namespace: clientId, encryptionKey })
  * const caeFetch = createCaeFetch({ tokenProvider, resources, coordinator })
  * ```
- * @see https://learn.microsoft.com/entra/msal/dotnet/advanced/client-credentials#claims-and-cache
+ * @see https://learn.microsoft.com/dotnet/api/microsoft.identity.client.acquiretokenforclientparameterbuilder.withaccesstokensha256torefresh (the rule it follows)
+ * @see https://learn.microsoft.com/entra/identity-platform/app-resilience-continuous-access-evaluation
  */
 export function createRedisCoordinator(
   client: RedisClientLike,

@@ -34,10 +34,10 @@ describe.each(CLIENTS)('%s', (_name, open) => {
     const own = provider('own')
     let started = Date.now()
     await coordinator.acquire(acquisition({ partition: 'a' }), own.acquire)
-    expect(Date.now() - started).toBeLessThan(450)
+    expect(Date.now() - started).toBeLessThan(700) // 250 ms, plus a loaded event loop
     started = Date.now()
     await coordinator.acquire(acquisition({ partition: 'b' }), own.acquire)
-    expect(Date.now() - started).toBeLessThan(50)
+    expect(Date.now() - started).toBeLessThan(150)
     expect(own.calls).toHaveLength(2)
     // Thawed, Redis runs the command that timed out and grants the lock: it is released at once.
     redis().resume()
