@@ -82,6 +82,34 @@ describe.each(CLIENTS)('%s, with the emulator', (_name, open) => {
       await fleet.close()
     }
   })
+  it('answers a storm with one failing token request when Entra fails, and recovers with one more', async () => {
+    const fleet = await startFleet(idp(), 4, open, redis().url)
+    try {
+      const api = `${idp().apiUrl}/messages`
+      await Promise.all(fleet.members.map((member) => member.caeFetch(api)))
+      idp().admin.leaveTrustedLocation()
+      idp().admin.delayTokenRequests(1, 1_000) // the failing attempt still runs when all wait
+      idp().admin.failTokenRequests(1)
+      const storm = () =>
+        Promise.all(
+          fleet.members.flatMap((member) =>
+            Array.from({ length: 5 }, () =>
+              member.caeFetch(api).then(
+                (response) => response.status,
+                (error: unknown) => (error as { code?: string }).code,
+              ),
+            ),
+          ),
+        )
+      expect(await storm()).toEqual(Array(20).fill('ERR_CAE_TOKEN_ACQUISITION_FAILED'))
+      expect(idp().admin.tokenRequests().slice(1)).toEqual([expect.objectContaining({ ok: false })])
+      expect(await storm()).toEqual(Array(20).fill(200))
+      expect(idp().admin.tokenRequests().slice(2)).toEqual([expect.objectContaining({ ok: true })])
+    } finally {
+      await fleet.close()
+    }
+  })
+
   it('keeps MSAL tokens encrypted in Redis, and a process with another key acquires its own', async () => {
     const issued: string[] = []
     const recording = (app: ConfidentialClientApplication): TokenProvider => {
