@@ -14,6 +14,7 @@
 //
 // Run alone: `node test/bench/fleet.mjs` (after `pnpm build`): writes its section of
 // BENCHMARKS.md. `pnpm bench` runs it too. Needs redis-server (`apt-get install -y redis-server`).
+import { randomBytes } from 'node:crypto'
 import { readFile, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import { fileURLToPath } from 'node:url'
@@ -53,8 +54,10 @@ async function coordinatorCost(redisUrl, acquisitions = 200) {
   for (const client of [admin, first, second]) client.on('error', () => {})
   await Promise.all([admin.connect(), first.connect(), second.connect()])
   const namespace = `bench-cost-${Date.now()}`
-  const acquirer = createRedisCoordinator(first, { namespace })
-  const taker = createRedisCoordinator(second, { namespace })
+  // With encryption, as production should run it.
+  const encryptionKey = randomBytes(32)
+  const acquirer = createRedisCoordinator(first, { namespace, encryptionKey })
+  const taker = createRedisCoordinator(second, { namespace, encryptionKey })
   const request = (i, rejectedToken) => ({
     partition: undefined,
     scopes: ['api://cae-emulator/.default'],
@@ -247,7 +250,7 @@ export function fleetBlock(r) {
     `| Slowest call | ${fixed(w.maxMs, 0)} ms | ${fixed(wo.maxMs, 0)} ms | |`,
     `| Redis commands per event, whole fleet (median round) | ${w.redisCommands} | – | |`,
     '',
-    `The coordinator's own cost, one process, ${r.cost.acquisitions} acquisitions with a provider that answers at once (Redis on loopback; commands counted by the server):`,
+    `The coordinator's own cost, one process, ${r.cost.acquisitions} acquisitions with a provider that answers at once (AES-256-GCM on, Redis on loopback; commands counted by the server):`,
     '',
     '| Path | Median time | Redis commands per acquisition |',
     '| --- | --- | --- |',

@@ -96,13 +96,13 @@ it('starts the fleet with one token request (eight without the coordinator)', as
 it('answers a location change in 8 processes × 25 concurrent calls with one token request', async () => {
   idp.admin.leaveTrustedLocation()
   const fleetWide = await storm(coordinated, 25)
-  expect(fleetWide.failures).toEqual({})
+  expect(fleetWide.failures, fleetWide.errors.join('\n')).toEqual({})
   expect(fleetWide).toMatchObject({ calls: 200, succeeded: 200 })
   expect(fleetWide.withClaims).toBeGreaterThanOrEqual(1)
   expect(fleetWide.withClaims).toBeLessThanOrEqual(FLEET_WIDE_MAX)
   idp.admin.leaveTrustedLocation()
   const eachAlone = await storm(alone, 25)
-  expect(eachAlone.failures).toEqual({})
+  expect(eachAlone.failures, eachAlone.errors.join('\n')).toEqual({})
   expect(eachAlone).toMatchObject({ calls: 200, succeeded: 200, withClaims: PROCESSES })
 }, 60_000)
 
@@ -110,7 +110,7 @@ it('stays under Entra throttling (4 per 10 s) with the coordinator; without it, 
   idp.admin.leaveTrustedLocation()
   idp.admin.throttleTokenRequests({ limit: 4, windowMs: 10_000 })
   const fleetWide = await storm(coordinated, 5)
-  expect(fleetWide.failures).toEqual({})
+  expect(fleetWide.failures, fleetWide.errors.join('\n')).toEqual({})
   expect(fleetWide).toMatchObject({ succeeded: 5 * PROCESSES, throttled: 0 })
   expect(fleetWide.tokenRequests).toBeLessThanOrEqual(FLEET_WIDE_MAX)
   idp.admin.throttleTokenRequests({ limit: 4, windowMs: 10_000 }) // a fresh window
@@ -148,7 +148,7 @@ it('replaces a lock holder killed mid-acquisition (SIGKILL): every other call su
   const result = await storm(coordinated, 5).finally(stop)
   expect(killed).toBeDefined()
   expect(coordinated.alive()).toHaveLength(PROCESSES - 1)
-  expect(result.failures).toEqual({})
+  expect(result.failures, result.errors.join('\n')).toEqual({})
   expect(result).toMatchObject({ calls: 5 * (PROCESSES - 1), succeeded: 5 * (PROCESSES - 1) })
   expect(result.tokenRequests).toBeGreaterThanOrEqual(2) // the killed holder's, then its successor's
   expect(result.tokenRequests).toBeLessThanOrEqual(PROCESSES)
@@ -161,7 +161,7 @@ it('falls back in every process while Redis is stopped: all calls succeed, at mo
     idp.admin.leaveTrustedLocation()
     const down = await storm(coordinated, 5)
     const live = coordinated.alive().length
-    expect(down.failures).toEqual({})
+    expect(down.failures, down.errors.join('\n')).toEqual({})
     expect(down).toMatchObject({ calls: 5 * live, succeeded: 5 * live })
     expect(down.tokenRequests).toBeLessThanOrEqual(live)
     expect(down.maxMs).toBeLessThan(BOUND_MS)
@@ -178,7 +178,7 @@ it('survives a Redis restart in the middle of a storm: all calls succeed, at mos
   await redis.start()
   const result = tally(await during, idp.admin, DEFAULT_DAEMON_CLIENT_ID, logStart)
   const live = coordinated.alive().length
-  expect(result.failures).toEqual({})
+  expect(result.failures, result.errors.join('\n')).toEqual({})
   expect(result).toMatchObject({ calls: 5 * live, succeeded: 5 * live })
   expect(result.tokenRequests).toBeLessThanOrEqual(live)
   expect(result.maxMs).toBeLessThan(BOUND_MS)

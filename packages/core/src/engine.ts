@@ -12,9 +12,8 @@
  * Invariants: a request is replayed at most once, and its replay is never answered; a challenge
  * the token the request carried had already answered, and been refused for, is not answered again
  * (no loop across requests, whatever retries a client adds); one provider call is shared by every
- * request waiting for the same partition, scopes and challenge; a failure is never cached, except
- * an access block for a few seconds (`internal/acquire`); tokens go only to the most specific
- * resource of a URL.
+ * request waiting for the same partition, scopes and challenge; a failure is never cached; tokens
+ * go only to the most specific resource of a URL.
  *
  * @module
  */
@@ -304,16 +303,13 @@ class Exchange<R> implements SendAttempt {
       held.challengeKey === challenge.key &&
       Date.now() - held.storedAt < REANSWER_AFTER_MS
     ) {
-      // Refused for it before (its replay, or an earlier request): asking again would loop (a
-      // client that retries a 401 itself, like Kiota). Reported, not answered; unless a request
-      // refused with it at the same moment is being answered now: that answer is shared.
-      if (held.refused) {
-        if (!flights.has(flightKey)) return this.#unsatisfied(challenge, result, rejection)
-      } else {
-        // Accepted until now: something new happened with the same claims (two events in one
-        // second give the same nbf). Answered once more.
-        held.refused = true
-      }
+      // Accepted until now: something new happened with the same claims (two events in one
+      // second give the same nbf), answered once more. Refused for it before (its replay, or an
+      // earlier request): asking again would loop (a client that retries a 401 itself, like
+      // Kiota), so reported, not answered; unless a request refused with it at the same moment
+      // is being answered now: that answer is shared.
+      if (!held.refused) held.refused = true
+      else if (!flights.has(flightKey)) return this.#unsatisfied(challenge, result, rejection)
     }
     // The challenged result is not returned: free its connection while the token comes.
     transport.discard?.(result)
@@ -517,7 +513,6 @@ export function createCaeEngine(options: CaeOptions): CaeEngine {
     flights: createSingleFlight(),
     gates: new Map(),
     started: 0,
-    refusals: new Map(),
   }
   const { resources } = resolved
   return {

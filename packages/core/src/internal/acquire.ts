@@ -5,7 +5,6 @@
  * @module
  */
 
-import { isCaeError } from '../errors'
 import type { CaeLogger } from '../options'
 import type {
   AccessToken,
@@ -34,19 +33,7 @@ export interface Acquirer {
   readonly gates: Map<string, PromptGate>
   /** Counts acquisitions as they start: a late one never replaces a newer token. */
   started: number
-  /** Access blocks by flight key, remembered until `until` (see {@link REFUSAL_MEMORY_MS}). */
-  readonly refusals: Map<string, Refusal>
 }
-
-/** An access block remembered for one flight key. */
-export interface Refusal {
-  readonly error: unknown
-  /** Epoch ms from which the provider is asked again. */
-  readonly until: number
-}
-
-/** Refusals below which the memory is never swept (see {@link remember}). */
-const REFUSALS_FLOOR = 64
 
 /** One acquisition a request needs. */
 export interface AcquisitionJob {
@@ -76,14 +63,6 @@ export interface Waiter {
   /** What the wait rejects with when `timeoutMs` passes, given the `TimeoutError`. */
   timedOut: (expired: Error) => unknown
 }
-
-/**
- * How long a token request refused as access blocked (`ERR_CAE_ACCESS_BLOCKED`) is remembered for
- * the same partition, scopes and challenge: requests in that time reject with the same error
- * without asking the provider (Entra: do not hammer /token after a block). As long as
- * `@cae-kit/redis` shares such a refusal between processes.
- */
-export const REFUSAL_MEMORY_MS = 10_000
 
 const clock = (): number => globalThis.performance?.now() ?? Date.now()
 
@@ -122,11 +101,6 @@ export function acquire(
   job: AcquisitionJob,
   waiter: Waiter,
 ): Promise<CachedToken> {
-  const refusal = acquirer.refusals.get(job.flightKey)
-  if (refusal !== undefined) {
-    if (Date.now() < refusal.until) return Promise.reject(refusal.error)
-    acquirer.refusals.delete(job.flightKey)
-  }
   const start = (signal: AbortSignal, live: () => (Describe | undefined)[]) =>
     call(acquirer, job, signal, live)
   if (!waiter.timeoutMs) {
@@ -236,25 +210,9 @@ async function call(
     }
     job.acquired(entry, clock() - started)
     return entry
-  } catch (error) {
-    if (isCaeError(error) && error.code === 'ERR_CAE_ACCESS_BLOCKED') {
-      remember(acquirer.refusals, job.flightKey, error)
-    }
-    throw error
   } finally {
     bound.clear()
     if (gates.get(job.flightKey) === gate) gates.delete(job.flightKey)
     flightSignal.removeEventListener('abort', onAbort)
   }
-}
-
-/**
- * Remembers an access block for `key`. From {@link REFUSALS_FLOOR} entries on, each new one drops
- * the expired ones: the memory holds at most the blocks of the last {@link REFUSAL_MEMORY_MS}.
- */
-function remember(refusals: Map<string, Refusal>, key: string, error: unknown): void {
-  const now = Date.now()
-  refusals.set(key, { error, until: now + REFUSAL_MEMORY_MS })
-  if (refusals.size < REFUSALS_FLOOR) return
-  for (const [old, { until }] of refusals) if (until <= now) refusals.delete(old)
 }
