@@ -45,6 +45,10 @@ const SOURCES = [
     sections: ['Other HTTP clients', 'Token providers without MSAL'],
   },
   {
+    readme: join(root, 'packages', 'redis', 'README.md'),
+    sections: ["MSAL's cache in Redis"],
+  },
+  {
     readme: join(root, 'README.md'),
     sections: ['axios in a SPA', 'fetch in a daemon', 'The emulator in a test'],
   },

@@ -6,6 +6,7 @@ export default defineConfig({
     worker: 'src/worker.ts',
     fleet: 'src/fleet.ts',
     redis: 'src/redis-server.ts',
+    tally: 'src/tally.ts',
   },
   format: ['esm'],
   platform: 'node',

@@ -14,6 +14,7 @@
 //
 // Run alone: `node test/bench/fleet.mjs` (after `pnpm build`): writes its section of
 // BENCHMARKS.md. `pnpm bench` runs it too. Needs redis-server (`apt-get install -y redis-server`).
+import { randomBytes } from 'node:crypto'
 import { readFile, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import { fileURLToPath } from 'node:url'
@@ -35,6 +36,7 @@ const PROCESSES = 8
 const REQUESTS = 25
 const LOCK_TTL_MS = 2_000
 const WAIT_TIMEOUT_MS = 3_000
+const progress = (step) => console.error(`bench: fleet: ${step}`)
 
 /** Commands the server ran so far (sum of `calls` in INFO commandstats). */
 async function commandCount(client) {
@@ -52,8 +54,10 @@ async function coordinatorCost(redisUrl, acquisitions = 200) {
   for (const client of [admin, first, second]) client.on('error', () => {})
   await Promise.all([admin.connect(), first.connect(), second.connect()])
   const namespace = `bench-cost-${Date.now()}`
-  const acquirer = createRedisCoordinator(first, { namespace })
-  const taker = createRedisCoordinator(second, { namespace })
+  // With encryption, as production should run it.
+  const encryptionKey = randomBytes(32)
+  const acquirer = createRedisCoordinator(first, { namespace, encryptionKey })
+  const taker = createRedisCoordinator(second, { namespace, encryptionKey })
   const request = (i, rejectedToken) => ({
     partition: undefined,
     scopes: ['api://cae-emulator/.default'],
@@ -128,18 +132,21 @@ export async function measureFleet({ rounds = 4 } = {}) {
       startFleet(common),
     ])
     const fleets = { with: coordinated, without: alone }
-    const storm = async (name, requests) => {
+    // Counts Redis commands around the storm unless Redis is down (a command would wait for it).
+    const storm = async (name, requests, { count = name === 'with' } = {}) => {
       const logStart = idp.admin.tokenRequests().length
-      const commands = name === 'with' ? await commandCount(admin) : 0
+      const commands = count ? await commandCount(admin) : 0
       const result = await fleets[name].storm(requests)
       const t = tally(result, idp.admin, DEFAULT_DAEMON_CLIENT_ID, logStart)
-      t.redisCommands = name === 'with' ? (await commandCount(admin)) - commands - 1 : 0
+      t.redisCommands = count ? (await commandCount(admin)) - commands - 1 : 0
       t.latencies = result.results.flat().map((call) => call.ms)
       return t
     }
 
+    progress('fleets started')
     const startup = { with: await storm('with', 1), without: await storm('without', 1) }
 
+    progress('start-up done')
     // Location events, the fleets taking turns: with, without, without, with, ...
     const location = { with: [], without: [] }
     for (let round = 0; round < rounds; round++) {
@@ -162,6 +169,7 @@ export async function measureFleet({ rounds = 4 } = {}) {
       }
     }
     const recovery = { with: summary('with'), without: summary('without') }
+    progress('location rounds done')
 
     // Entra's throttling on: each fleet gets a fresh window for its event.
     const throttling = {}
@@ -172,6 +180,7 @@ export async function measureFleet({ rounds = 4 } = {}) {
     }
     idp.admin.throttleTokenRequests(false)
 
+    progress('throttling done')
     // Faults during a storm, coordinated fleet only.
     const faults = {}
     idp.admin.leaveTrustedLocation()
@@ -182,11 +191,11 @@ export async function measureFleet({ rounds = 4 } = {}) {
       killed = index
       coordinated.kill(index)
     })
-    faults.holderKilled = await storm('with', 5)
+    faults.holderKilled = await storm('with', 5, { count: false })
     stop()
     await redis.stop()
     idp.admin.leaveTrustedLocation()
-    faults.redisStopped = await storm('with', 5)
+    faults.redisStopped = await storm('with', 5, { count: false })
     await redis.start()
     idp.admin.leaveTrustedLocation()
     const logStart = idp.admin.tokenRequests().length
@@ -195,14 +204,15 @@ export async function measureFleet({ rounds = 4 } = {}) {
     await redis.start()
     faults.redisRestarted = tally(await during, idp.admin, DEFAULT_DAEMON_CLIENT_ID, logStart)
     faults.processes = coordinated.alive().length
-    await admin.connect().catch(() => {})
 
+    progress('faults done')
     // A disabled service principal, both fleets (the coordinated one now has 7 processes).
     await storm('with', 1) // every process holds a working token again
     idp.admin.disableServicePrincipal(DEFAULT_DAEMON_CLIENT_ID)
     const disabled = { with: await storm('with', 3), without: await storm('without', 3) }
     idp.admin.reset()
 
+    progress('disabled service principal done')
     const cost = await coordinatorCost(redis.url)
     return { startup, recovery, throttling, faults, disabled, cost, rounds }
   } finally {
@@ -240,7 +250,7 @@ export function fleetBlock(r) {
     `| Slowest call | ${fixed(w.maxMs, 0)} ms | ${fixed(wo.maxMs, 0)} ms | |`,
     `| Redis commands per event, whole fleet (median round) | ${w.redisCommands} | – | |`,
     '',
-    `The coordinator's own cost, one process, ${r.cost.acquisitions} acquisitions with a provider that answers at once (Redis on loopback; commands counted by the server):`,
+    `The coordinator's own cost, one process, ${r.cost.acquisitions} acquisitions with a provider that answers at once (AES-256-GCM on, Redis on loopback; commands counted by the server):`,
     '',
     '| Path | Median time | Redis commands per acquisition |',
     '| --- | --- | --- |',

@@ -12,7 +12,8 @@
  *   Bundler    the same with `moduleResolution: Bundler` (.ts only)
  *   spa bundle esbuild browser bundle of consumer/spa.ts, MSAL and axios external: nothing else
  *              imported, nothing Node-only (consumer/bundle.mjs)
- *   README     the root README's "The emulator in a test" block, extracted and run with vitest
+ *   README     the root README's "The emulator in a test" block, extracted and run with vitest;
+ *              each package README's tarball install line names every @cae-kit tarball it needs
  *
  * Packages are discovered, so a new package is installed and checked without editing this file.
  * Every check runs even when one before it failed; exit 1 when any failed.
@@ -21,7 +22,7 @@
  *        it, the packages are built and packed first)
  */
 
-import { execFileSync, spawnSync } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import {
   cpSync,
   existsSync,
@@ -133,23 +134,38 @@ writeFileSync(join(consumer, 'readme-emulator.test.ts'), readmeEmulatorTest())
 const results = []
 
 /**
- * Runs one check; its output is printed only when it fails. `verify(stdout)` returns a problem (a
- * string) or undefined; without it, the check is its exit code.
+ * Runs one check; its output is printed only when it fails. `verify(stdout, exit)` returns a
+ * problem (a string) or undefined; without it, the check is its exit code.
  */
-function check(name, command, args, verify) {
+async function check(name, command, args, verify) {
   const start = Date.now()
-  const run = spawnSync(command, args, {
+  const child = spawn(command, args, {
     cwd: consumer,
-    encoding: 'utf8',
     env: { ...process.env, CI: 'true', NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
     timeout: 180_000,
   })
-  const exit = run.status === 0 ? undefined : `exit ${run.status ?? run.signal}`
-  const problem = verify ? verify(run.stdout, exit) : exit
+  let stdout = ''
+  let stderr = ''
+  child.stdout.setEncoding('utf8').on('data', (chunk) => {
+    stdout += chunk
+  })
+  child.stderr.setEncoding('utf8').on('data', (chunk) => {
+    stderr += chunk
+  })
+  const [status, signal] = await new Promise((done) => {
+    child.on('error', (error) => {
+      stderr += String(error)
+      done([1, null])
+    })
+    child.on('close', (code, killedBy) => done([code, killedBy]))
+  })
+  const exit = status === 0 ? undefined : `exit ${status ?? signal}`
+  const problem = verify ? verify(stdout, exit) : exit
   const seconds = ((Date.now() - start) / 1000).toFixed(1)
   results.push({ name, ok: !problem })
   console.log(`package test: ${name}: ${problem ? `FAILED (${problem})` : 'ok'} in ${seconds} s`)
-  if (problem) console.log(`${run.stdout}${run.stderr}`.trim())
+  if (problem) console.log(`${stdout}${stderr}`.trim())
 }
 
 /**
@@ -201,16 +217,22 @@ const install = [
 console.log(
   `package test: ${consumer}\n  npm install ${install.map((item) => item.replace(`${tarballDir}/`, '')).join(' ')}`,
 )
-check('npm install', npm, ['install', '--no-audit', '--no-fund', '--prefer-offline', ...install])
+await check('npm install', npm, [
+  'install',
+  '--no-audit',
+  '--no-fund',
+  '--prefer-offline',
+  ...install,
+])
 
 let esmNames
-check('esm import', process.execPath, ['load.mjs'], (stdout, exit) => {
+await check('esm import', process.execPath, ['load.mjs'], (stdout, exit) => {
   if (exit) return exit
   esmNames = JSON.parse(stdout)
   const empty = specs.filter((spec) => !(esmNames[spec]?.length > 0))
   return empty.length > 0 ? `no exports from ${empty.join(', ')}` : undefined
 })
-check('cjs require', process.execPath, ['load.cjs'], (stdout, exit) => {
+await check('cjs require', process.execPath, ['load.cjs'], (stdout, exit) => {
   if (exit) return exit
   const cjsNames = JSON.parse(stdout)
   const public_ = (names) =>
@@ -221,24 +243,53 @@ check('cjs require', process.execPath, ['load.cjs'], (stdout, exit) => {
     : undefined
 })
 const tsc = join(consumer, 'node_modules/typescript/bin/tsc')
-check(
-  'types, NodeNext',
-  process.execPath,
-  [tsc, '-p', 'tsconfig.nodenext.json'],
-  typeErrors('types, NodeNext'),
-)
-check(
-  'types, Bundler',
-  process.execPath,
-  [tsc, '-p', 'tsconfig.bundler.json'],
-  typeErrors('types, Bundler'),
-)
-check('spa bundle', process.execPath, ['bundle.mjs'])
-check('README emulator test', process.execPath, [
+// The two compilations are single-threaded and independent: side by side on CI's two cores.
+await Promise.all([
+  check(
+    'types, NodeNext',
+    process.execPath,
+    [tsc, '-p', 'tsconfig.nodenext.json'],
+    typeErrors('types, NodeNext'),
+  ),
+  check(
+    'types, Bundler',
+    process.execPath,
+    [tsc, '-p', 'tsconfig.bundler.json'],
+    typeErrors('types, Bundler'),
+  ),
+])
+await check('spa bundle', process.execPath, ['bundle.mjs'])
+await check('README emulator test', process.execPath, [
   join(consumer, 'node_modules/vitest/vitest.mjs'),
   'run',
   'readme-emulator.test.ts',
 ])
+
+// Each package README's install line for the tarballs names the tarball of every `@cae-kit/*`
+// package it depends on (npm would look for those on the registry, where they are not yet).
+{
+  const problems = []
+  for (const { dir, manifest } of packages) {
+    const readme = readFileSync(join(dir, 'README.md'), 'utf8')
+    const line = readme.split('\n').find((text) => /^npm install .*\.packs\//.test(text))
+    if (!line) {
+      problems.push(`${manifest.name}: README.md has no "npm install …/.packs/…" line`)
+      continue
+    }
+    const named = new Set(
+      [...line.matchAll(/\.packs\/cae-kit-([a-z0-9-]+)-\*\.tgz/g)].map((m) => m[1]),
+    )
+    const needed = [manifest.name, ...Object.keys(manifest.dependencies ?? {})]
+      .filter((name) => name.startsWith('@cae-kit/'))
+      .map((name) => name.slice('@cae-kit/'.length))
+    for (const name of needed.filter((name) => !named.has(name))) {
+      problems.push(`${manifest.name}: README.md's tarball line lacks cae-kit-${name}-*.tgz`)
+    }
+  }
+  results.push({ name: 'README install lines', ok: problems.length === 0 })
+  console.log(`package test: README install lines: ${problems.length === 0 ? 'ok' : 'FAILED'}`)
+  for (const problem of problems) console.log(`  ${problem}`)
+}
 
 const failed = results.filter(({ ok }) => !ok)
 if (failed.length === 0) rmSync(work, { recursive: true, force: true })

@@ -4,7 +4,11 @@
  * a storm of concurrent calls in every process at once, kill one, close them all.
  */
 import { type ChildProcess, fork } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
 import { once } from 'node:events'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { FromWorker, RequestResult, ToWorker, WorkerConfig } from './protocol'
 
@@ -27,6 +31,8 @@ export interface FleetOptions {
   redisUrl?: string
   /** The coordinator's namespace. @default the client id */
   namespace?: string
+  /** The fleet's encryption key (32 bytes, base64). @default a random key for this fleet */
+  encryptionKey?: string
   lockTtlMs?: number
   waitTimeoutMs?: number
   /** The daemon script. @default `worker.js` beside this module */
@@ -66,6 +72,12 @@ const defaultWorker = () => fileURLToPath(new URL('./worker.js', import.meta.url
 export async function startFleet(options: FleetOptions): Promise<Fleet> {
   const size = options.size ?? 8
   const script = options.workerScript ?? defaultWorker()
+  const encryptionKey = options.encryptionKey ?? randomBytes(32).toString('base64')
+  // The daemons trust the emulator's certificate the way Node allows for its own fetch: a file
+  // named by NODE_EXTRA_CA_CERTS, read at start-up.
+  const caDir = await mkdtemp(join(tmpdir(), 'cae-fleet-'))
+  const caFile = join(caDir, 'emulator-ca.pem')
+  await writeFile(caFile, options.emulator.caCertPem)
   const listeners = new Set<(index: number) => void>()
   const pending = new Map<number, { left: number; results: RequestResult[][] }>()
   let nextStorm = 0
@@ -80,14 +92,18 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
       clientSecret: options.clientSecret,
       apiUrl: options.emulator.apiUrl,
       scopes: [options.emulator.apiScopes.app],
-      caPem: options.emulator.caCertPem,
       namespace: options.namespace ?? options.clientId,
+      encryptionKey,
       ...(options.redisUrl !== undefined && { redisUrl: options.redisUrl }),
       ...(options.lockTtlMs !== undefined && { lockTtlMs: options.lockTtlMs }),
       ...(options.waitTimeoutMs !== undefined && { waitTimeoutMs: options.waitTimeoutMs }),
     }
     const child = fork(script, [], {
-      env: { ...process.env, CAE_FLEET_WORKER: JSON.stringify(config) },
+      env: {
+        ...process.env,
+        NODE_EXTRA_CA_CERTS: caFile,
+        CAE_FLEET_WORKER: JSON.stringify(config),
+      },
       execArgv: options.execArgv ?? [],
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     })
@@ -134,6 +150,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
     ),
   ).catch(async (error: unknown) => {
     for (const child of children) child.kill('SIGKILL')
+    await rm(caDir, { recursive: true, force: true })
     throw error
   })
 
@@ -178,6 +195,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
           clearTimeout(timer)
         }),
       )
+      await rm(caDir, { recursive: true, force: true })
     },
   }
 }

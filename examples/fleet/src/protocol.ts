@@ -11,12 +11,12 @@ export interface WorkerConfig {
   /** Base URL of the API; the daemon calls `GET <apiUrl>/messages`. */
   apiUrl: string
   scopes: string[]
-  /** PEM of the certificate authority the emulator's HTTPS certificate chains to. */
-  caPem: string
   /** Redis to coordinate through; absent: no coordinator (each process on its own). */
   redisUrl?: string
   /** The coordinator's namespace (apps sharing a Redis stay apart). */
   namespace: string
+  /** The fleet's AES-256-GCM key (32 bytes, base64): tokens at rest in Redis are encrypted. */
+  encryptionKey: string
   /** Passed to the coordinator when set. */
   lockTtlMs?: number
   /** Passed to the coordinator when set. */
@@ -30,6 +30,8 @@ export interface RequestResult {
   status?: number
   /** `code` of the error (a cae-kit `ERR_CAE_*`, or the error's name) when the call threw. */
   code?: string
+  /** The error's message, with its causes' (`a <- b`), when the call threw. */
+  message?: string
   /** Wall time of the call in milliseconds. */
   ms: number
 }

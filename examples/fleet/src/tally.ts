@@ -13,6 +13,8 @@ export interface StormTally {
   succeeded: number
   /** How many calls failed with each error code (or HTTP status). */
   failures: Record<string, number>
+  /** The distinct errors (`code: message`), at most 5, for a failing test to show. */
+  errors: string[]
   /** Token requests the emulator received during the storm. */
   tokenRequests: number
   /** Of those, how many answered a challenge (`claims` beyond the `xms_cc` capabilities). */
@@ -64,7 +66,10 @@ export function tally(
     .slice(logStart)
     .filter((r) => r.clientId === clientId)
   const ms = calls.map((call) => call.ms)
+  const errors = new Set<string>()
+  for (const call of calls) if (call.code) errors.add(`${call.code}: ${call.message ?? ''}`)
   return {
+    errors: [...errors].slice(0, 5),
     calls: calls.length,
     succeeded: calls.filter((call) => call.ok).length,
     failures,

@@ -2,11 +2,12 @@
  * One daemon process of the fleet: msal-node client credentials (CP1), `fromMsalNode`,
  * `createCaeFetch`, and, given a Redis, the fleet coordinator of `@cae-kit/redis`. It waits for
  * its parent's orders (a storm of N concurrent `GET /messages`) and reports each call's outcome.
- * Started by `startFleet` with `child_process.fork`; nothing here is specific to the demo.
+ * Started by `startFleet` with `child_process.fork`; nothing here is specific to the demo or the
+ * emulator: MSAL and the API calls use Node's own fetch, which trusts the emulator's certificate
+ * through `NODE_EXTRA_CA_CERTS` (set by `startFleet`).
  */
 import { ConfidentialClientApplication } from '@azure/msal-node'
-import { type CaeCoordinator, createCaeFetch, isCaeError, type TokenProvider } from '@cae-kit/core'
-import { createNetworkClient, createTrustingFetch } from '@cae-kit/emulator/server'
+import { createCaeFetch, isCaeError, type TokenProvider } from '@cae-kit/core'
 import { fromMsalNode } from '@cae-kit/msal-node'
 import { createRedisCoordinator } from '@cae-kit/redis'
 import { createClient } from 'redis'
@@ -23,11 +24,14 @@ async function connectCoordinator(config: WorkerConfig) {
   await client.connect()
   const coordinator = createRedisCoordinator(client, {
     namespace: config.namespace,
+    // Every process of the fleet has the same key (a secret of the deployment, like the client
+    // secret): tokens at rest in Redis are encrypted with it.
+    encryptionKey: config.encryptionKey,
     ...(config.lockTtlMs !== undefined && { lockTtlMs: config.lockTtlMs }),
     ...(config.waitTimeoutMs !== undefined && { waitTimeoutMs: config.waitTimeoutMs }),
   })
   return {
-    coordinator: coordinator as CaeCoordinator,
+    coordinator,
     close: async () => {
       await coordinator.close()
       client.destroy()
@@ -35,12 +39,24 @@ async function connectCoordinator(config: WorkerConfig) {
   }
 }
 
-/** The error's cae-kit code, or its name and its cause's code (`TypeError (ECONNRESET)`). */
+/** The error's cae-kit code, or its name and its (or its cause's) code: `TypeError (ECONNRESET)`. */
 function codeOf(error: unknown): string {
   if (isCaeError(error)) return error.code
   if (!(error instanceof Error)) return typeof error
-  const cause = (error.cause as { code?: unknown } | undefined)?.code
-  return typeof cause === 'string' ? `${error.name} (${cause})` : error.name
+  const code =
+    (error as { code?: unknown }).code ?? (error.cause as { code?: unknown } | undefined)?.code
+  return typeof code === 'string' ? `${error.name} (${code})` : error.name
+}
+
+/** The error's message and its causes' messages (`a <- b`); cae-kit messages carry no token. */
+function messageOf(error: unknown): string {
+  const parts: string[] = []
+  let current: unknown = error
+  for (let depth = 0; depth < 4 && current; depth++) {
+    parts.push(current instanceof Error ? current.message : String(current))
+    current = (current as { cause?: unknown }).cause
+  }
+  return parts.join(' <- ')
 }
 
 async function main(): Promise<void> {
@@ -53,7 +69,6 @@ async function main(): Promise<void> {
       knownAuthorities: [new URL(config.authority).host],
       clientCapabilities: ['CP1'],
     },
-    system: { networkClient: createNetworkClient(config.caPem) },
   })
   const msal = fromMsalNode(app, { flow: 'clientCredentials' })
   // Tells the parent when this process itself asks Entra (the tests kill the lock holder then).
@@ -67,7 +82,6 @@ async function main(): Promise<void> {
   const caeFetch = createCaeFetch({
     tokenProvider,
     resources: [{ url: config.apiUrl, scopes: config.scopes }],
-    fetch: createTrustingFetch(config.caPem),
     ...(coordination && { coordinator: coordination.coordinator }),
   })
 
@@ -78,7 +92,12 @@ async function main(): Promise<void> {
       await response.arrayBuffer()
       return { ok: response.ok, status: response.status, ms: performance.now() - started }
     } catch (error) {
-      return { ok: false, code: codeOf(error), ms: performance.now() - started }
+      return {
+        ok: false,
+        code: codeOf(error),
+        message: messageOf(error),
+        ms: performance.now() - started,
+      }
     }
   }
 

@@ -8,6 +8,7 @@ import esmAxios from 'axios'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { counting, resources, useChallengingApi } from '../test/challenging-api'
 import { attachCae as attachCaeEsm } from './attach'
+import { copyResolver } from './axios-copy'
 
 const require = createRequire(import.meta.url)
 /** The CommonJS build of axios, as `require('axios')` gives it to a CommonJS app. */
@@ -51,5 +52,19 @@ describe('an axios instance of the other module format', () => {
       resolved: ['own http adapter'],
       ownHeaders: true,
     })
+  })
+
+  it('finds the copy of the default axios itself when it is the instance given', () => {
+    const copyOf = copyResolver(cjsAxios)
+    const copy = copyOf(new cjsAxios.AxiosHeaders())
+    expect(copy.getAdapter).toBe(cjsAxios.getAdapter)
+    expect(copy.CanceledError).toBe(cjsAxios.CanceledError)
+  })
+
+  it("uses this package's copy for headers no known copy made, and remembers that", () => {
+    const copyOf = copyResolver(esmAxios.create())
+    const copy = copyOf(new (class Foreign {})())
+    expect(copy.getAdapter).toBe(esmAxios.getAdapter)
+    expect(copyOf(new esmAxios.AxiosHeaders()).getAdapter).toBe(esmAxios.getAdapter)
   })
 })

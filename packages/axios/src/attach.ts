@@ -17,9 +17,10 @@ import {
 } from '@cae-kit/core'
 import type { AxiosHeaders, AxiosInstance, AxiosResponse, InternalAxiosRequestConfig } from 'axios'
 import { type AxiosCopy, copyResolver } from './axios-copy'
+import { bodyForDescription } from './data-shape'
 import { guardRedirects } from './http-redirects'
 import { finalUrl, guardedFetch, RedirectChannel } from './redirect-channel'
-import { bodyForDescription, dataForEngine, keepData } from './request-data'
+import { dataForEngine, keepData } from './request-data'
 import { requestUrl } from './request-url'
 
 /** Per-request state cae-kit keeps under `config.caeKit` (one key, typed by augmentation). */

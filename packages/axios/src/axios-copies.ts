@@ -1,7 +1,7 @@
 /**
  * The builds of axios a Node process may have loaded side by side: an app (or a library it uses)
  * can make its instance with `require('axios')` (CommonJS) while this package was loaded as ESM,
- * or the reverse. Browser builds use `axios-copies.browser.ts` instead.
+ * or the reverse. Only `axios-copy.ts` (Node builds) looks for them.
  *
  * @module
  */
@@ -21,12 +21,18 @@ type NodeProcess = { getBuiltinModule?(id: string): unknown }
  */
 export function otherAxiosModules(): unknown[] {
   const process = (globalThis as { process?: NodeProcess }).process
-  const nodeModule = process?.getBuiltinModule?.('node:module') as NodeModule | undefined
-  if (!nodeModule) return []
-  const require = nodeModule.createRequire(
-    typeof __filename === 'string' ? __filename : import.meta.url,
-  )
   const modules: unknown[] = []
+  let require: NodeRequire
+  try {
+    const nodeModule = process?.getBuiltinModule?.('node:module') as NodeModule | undefined
+    if (!nodeModule) return modules
+    require = nodeModule.createRequire(
+      typeof __filename === 'string' ? __filename : import.meta.url,
+    )
+  } catch {
+    // A runtime without Node's module system (or this file not on disk): nothing to look for.
+    return modules
+  }
   for (const load of [
     () => require('axios'),
     () => require(require.resolve('axios/package.json').replace(/package\.json$/, 'index.js')),

@@ -2,7 +2,7 @@
  * The copy of axios an instance was made by. An instance of `require('axios')` given to this
  * package's ESM build (or the reverse) must be dispatched through its own copy's adapters and
  * answered with its own error classes, never through a second copy of axios (slower, and its
- * errors fail the app's `instanceof` checks).
+ * errors fail the app's `instanceof` checks). Browser builds use `axios-copy.browser.ts`.
  *
  * @module
  */
@@ -29,23 +29,26 @@ const axiosOf = (module: unknown) =>
  * Finds an instance's copy of axios from the headers axios hands its adapter (an `AxiosHeaders`
  * of that copy: axios' dispatch makes them so). This package's copy costs one `instanceof`; any
  * other is looked for once (the instance itself when it is the default `axios`, then the builds
- * Node has loaded) and kept. A copy that cannot be found is this package's, as before.
+ * Node has loaded) and kept; so is not finding one (this package's copy is used then, as before).
  *
  * @param instance - The axios instance given to `attachCae`.
  */
 export function copyResolver(instance: unknown): (headers: unknown) => AxiosCopy {
-  let other: AxiosCopy | undefined
+  /** The last foreign `AxiosHeaders` class seen, and the copy found for it (ours if none). */
+  let seen: { made: unknown; copy: AxiosCopy } | undefined
   return (headers) => {
     if (headers instanceof AxiosHeaders) return OWN
     const made = (headers as object | null)?.constructor
-    if (other !== undefined && other.AxiosHeaders === made) return other
+    if (seen !== undefined && seen.made === made) return seen.copy
+    let copy = OWN
     for (const module of [instance, ...otherAxiosModules()]) {
       const axios = axiosOf(module)
       if (axios && axios.AxiosHeaders === made && typeof axios.getAdapter === 'function') {
-        other = axios as AxiosCopy
-        return other
+        copy = axios as AxiosCopy
+        break
       }
     }
-    return OWN
+    seen = { made, copy }
+    return copy
   }
 }

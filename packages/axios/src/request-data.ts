@@ -1,21 +1,15 @@
 /**
  * Request data, seen from axios: which data a send would consume or re-encode, and how it is kept
- * for a replay.
+ * for a replay. Browser builds use `request-data.browser.ts` (no Node streams or `form-data`
+ * package forms there).
  *
  * @module
  */
 
 import type { InternalAxiosRequestConfig } from 'axios'
+import { isSpecFormData } from './data-shape'
 import { isReadableLike } from './readable-like'
 import { keepReadable } from './stream-body'
-
-/**
- * A spec `FormData` as dispatched: axios' adapters send it as multipart whatever Content-Type the
- * config holds (`transformRequest` already turned it into JSON when that was asked for).
- */
-function isSpecFormData(data: unknown): data is FormData {
-  return typeof FormData === 'function' && data instanceof FormData
-}
 
 /** The `form-data` package's form (what axios makes of an object posted as multipart in Node). */
 interface FormDataPackage {
@@ -69,13 +63,4 @@ export function dataForEngine(config: InternalAxiosRequestConfig, viaHttp: boole
   const { data } = config
   if (typeof data?.getReader === 'function' || isSpecFormData(data)) return data
   return !viaHttp && isReadableLike(data) ? data : undefined
-}
-
-/** The data as text for a `PendingRequest`: plain objects and arrays as the JSON axios sends. */
-export function bodyForDescription(data: unknown): unknown {
-  if (typeof data !== 'object' || data === null) return data
-  const prototype = Object.getPrototypeOf(data)
-  return prototype === Object.prototype || prototype === null || Array.isArray(data)
-    ? JSON.stringify(data)
-    : data
 }

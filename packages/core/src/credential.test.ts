@@ -2,7 +2,7 @@
 import { describe, expect, it, vi } from 'vitest'
 import { encodeClaims } from './claims'
 import { fromTokenCredential, type TokenCredentialLike } from './credential'
-import { isCaeError } from './errors'
+import { AccessBlockedError, InteractionRequiredError, isCaeError } from './errors'
 import { createCaeFetch } from './fetch'
 
 const CLAIMS = '{"access_token":{"nbf":{"essential":true}}}'
@@ -77,4 +77,28 @@ describe('fromTokenCredential', () => {
     expect((error as { claims?: string }).claims).toBe(CLAIMS)
     expect((error as { response?: Response }).response?.status).toBe(401)
   })
+
+  // Failed on a3aa53b: both rejected with ERR_CAE_TOKEN_ACQUISITION_FAILED (fromMsalNode gave the
+  // coded errors for the same Entra responses).
+  it.each([
+    [
+      'unauthorized_client: Error(s): 7000112 - Description: AADSTS7000112: Application is disabled.',
+      AccessBlockedError,
+    ],
+    ['invalid_grant: AADSTS50173: The provided grant has expired.', InteractionRequiredError],
+  ])(
+    'rejects an @azure/identity error "%s" with its cae-kit class',
+    async (message, ErrorClass) => {
+      // @azure/identity 4.13 throws an AuthenticationRequiredError with the response in its message.
+      const cause = Object.assign(new Error(message), { name: 'AuthenticationRequiredError' })
+      const caeFetch = createCaeFetch({
+        tokenProvider: fromTokenCredential({ getToken: () => Promise.reject(cause) }),
+        resources,
+        fetch: async () => new Response('ok'),
+      })
+      const error = await caeFetch('https://api.test/me').catch((e: unknown) => e)
+      expect(error).toBeInstanceOf(ErrorClass)
+      expect(error).toMatchObject({ cause, scopes: ['s'] })
+    },
+  )
 })

@@ -10,10 +10,10 @@
  * {@link CaeTransport} (send once, read a result) and decide nothing.
  *
  * Invariants: a request is replayed at most once, and its replay is never answered; a challenge
- * the token the request carried had already answered is not answered again (no loop across
- * requests, whatever retries a client adds); one provider call is shared by every request waiting
- * for the same partition, scopes and challenge; a failure is never cached; tokens go only to the
- * most specific resource of a URL.
+ * the token the request carried had already answered, and been refused for, is not answered again
+ * (no loop across requests, whatever retries a client adds); one provider call is shared by every
+ * request waiting for the same partition, scopes and challenge; a failure is never cached; tokens
+ * go only to the most specific resource of a URL.
  *
  * @module
  */
@@ -295,27 +295,33 @@ class Exchange<R> implements SendAttempt {
     })
     const sent = this.#sent
     const held = cache.current(this.#key)
-    // The token this request carried already answered this very challenge, moments ago: asking
-    // again would loop (a client that retries a 401 itself, like Kiota). Reported, not answered.
+    const flightKey = `${this.#key}\n${challenge.key}`
+    // The token this request carried already answered this very challenge, moments ago.
     if (
       held !== undefined &&
-      sent !== undefined &&
+      held.authorization === sent?.authorization &&
       held.challengeKey === challenge.key &&
-      held.authorization === sent.authorization &&
       Date.now() - held.storedAt < REANSWER_AFTER_MS
     ) {
-      return this.#unsatisfied(challenge, result, rejection)
+      // Accepted until now: something new happened with the same claims (two events in one
+      // second give the same nbf), answered once more. Refused for it before (its replay, or an
+      // earlier request): asking again would loop (a client that retries a 401 itself, like
+      // Kiota), so reported, not answered; unless a request refused with it at the same moment
+      // is being answered now: that answer is shared.
+      if (!held.refused) held.refused = true
+      else if (!flights.has(flightKey)) return this.#unsatisfied(challenge, result, rejection)
     }
     // The challenged result is not returned: free its connection while the token comes.
     transport.discard?.(result)
     // Sent with an older token while the one held already answers this challenge, and is still
     // fresh: replay with it, without asking the provider again. A held token past its refresh
-    // time is never reused (the challenge may come back long after).
+    // time is never reused (the challenge may come back long after), nor the token refused.
     const fresh = cache.fresh(this.#key, Date.now())
     const reused =
       fresh !== undefined &&
-      !flights.has(`${this.#key}\n${challenge.key}`) &&
-      fresh.challengeKey === challenge.key
+      !flights.has(flightKey) &&
+      fresh.challengeKey === challenge.key &&
+      fresh.authorization !== sent?.authorization
     let token: CachedToken
     try {
       token = reused ? fresh : await this.#acquire(challenge, 'challenge', sent)
@@ -349,7 +355,11 @@ class Exchange<R> implements SendAttempt {
       secondRejection = { reason: error }
     }
     const again = this.#detect(second)
-    if (again !== undefined) return this.#unsatisfied(again, second, secondRejection)
+    if (again !== undefined) {
+      // The token that answered this challenge is refused for it: never answered again with it.
+      if (again.key === token.challengeKey) token.refused = true
+      return this.#unsatisfied(again, second, secondRejection)
+    }
     if (secondRejection) throw secondRejection.reason
     return second
   }

@@ -14,26 +14,23 @@ import { AccessBlockedError, InteractionRequiredError, isCaeError } from './erro
 
 /**
  * AADSTS numbers meaning that this user or application may not get a token at all: neither a
- * retry nor a sign-in with the same identity helps, an administrator must act.
+ * retry nor a sign-in with the same identity helps, an administrator must act. One regular
+ * expression rather than a set: this table is in every browser bundle (msal-browser), keep it small.
+ *
+ * - 50034 UserAccountNotFound: the user does not exist in the directory (deleted)
+ * - 50053 IdsLocked: the account is locked, or sign-in comes from a blocked (malicious) IP
+ * - 50057 UserDisabled: the user account is disabled
+ * - 50105 EntitlementGrantsNotFound: the user is not assigned to the application
+ * - 53003 BlockedByConditionalAccess: a Conditional Access policy refuses the token
+ * - 700016 the application is not in the directory: its service principal was deleted
+ * - 7000112 UnauthorizedClientApplicationDisabled: the service principal is disabled
+ *
+ * The OAuth error `unauthorized_client` (RFC 6749 §5.2; Entra sends it for a disabled or deleted
+ * service principal) means the same.
  *
  * @see https://learn.microsoft.com/entra/identity-platform/reference-error-codes
  */
-// Marked pure so that bundles which never classify errors (fetch users, the detector) drop them.
-const BLOCKED_ERROR_NUMBERS = /* @__PURE__ */ new Set([
-  '50034', // UserAccountNotFound: the user does not exist in the directory (deleted)
-  '50053', // IdsLocked: the account is locked, or sign-in comes from a blocked (malicious) IP
-  '50057', // UserDisabled: the user account is disabled
-  '50105', // EntitlementGrantsNotFound: the user is not assigned to the application
-  '53003', // BlockedByConditionalAccess: a Conditional Access policy refuses the token
-  '700016', // the application is not in the directory: its service principal was deleted
-  '7000112', // UnauthorizedClientApplicationDisabled: the service principal is disabled
-])
-
-/**
- * OAuth `error` values meaning that the client itself may not get tokens (RFC 6749 §5.2
- * `unauthorized_client`: Entra sends it for a disabled or deleted service principal).
- */
-const BLOCKED_ERROR_CODES = /* @__PURE__ */ new Set(['unauthorized_client'])
+const BLOCKED = /AADSTS(?:50034|50053|50057|50105|53003|700016|7000112)\b/
 
 /**
  * Error codes meaning that a user must sign in (again). The OAuth and OpenID Connect ones
@@ -43,23 +40,10 @@ const BLOCKED_ERROR_CODES = /* @__PURE__ */ new Set(['unauthorized_client'])
  * (`bad_token`, `token_refresh_required` with claims and an access-token-only cache policy,
  * `no_account_error` when nobody is signed in...).
  */
-const INTERACTION_ERROR_CODES = /* @__PURE__ */ new Set([
-  'interaction_required',
-  'login_required',
-  'consent_required',
-  'invalid_grant',
-  'bad_token',
-  'token_refresh_required',
-  'no_account_error',
-  'no_tokens_found',
-  'refresh_token_expired',
-  'ui_not_allowed',
-  'interrupted_user',
-  'no_account_in_silent_request',
-  'no_account_found',
-])
+const INTERACTION =
+  /^(?:interaction_required|login_required|consent_required|invalid_grant|bad_token|token_refresh_required|no_account_error|no_tokens_found|refresh_token_expired|ui_not_allowed|interrupted_user|no_account_in_silent_request|no_account_found)$/
 
-/** The fields of MSAL's `AuthError` and `@azure/identity`'s `AuthenticationError` read here. */
+/** The fields read here: MSAL's `AuthError`, `@azure/identity`'s errors, Entra's error body. */
 interface EntraErrorFields {
   name?: unknown
   /** MSAL: the OAuth `error` or MSAL's own code. */
@@ -102,16 +86,12 @@ export type EntraErrorOutcome = 'ERR_CAE_ACCESS_BLOCKED' | 'ERR_CAE_INTERACTION_
  */
 export function classifyEntraError(error: unknown): EntraErrorOutcome | undefined {
   if (typeof error !== 'object' || error === null || isCaeError(error)) return undefined
-  const fields = error as EntraErrorFields
-  const errorCode = readErrorCode(fields)
-  if (
-    readErrorNumbers(fields).some((number) => BLOCKED_ERROR_NUMBERS.has(number)) ||
-    (errorCode !== undefined && BLOCKED_ERROR_CODES.has(errorCode))
-  ) {
+  const code = `${readErrorCode(error)}`
+  if (BLOCKED.test(readErrorText(error)) || code === 'unauthorized_client') {
     return 'ERR_CAE_ACCESS_BLOCKED'
   }
-  return fields.name === 'InteractionRequiredAuthError' ||
-    (errorCode !== undefined && INTERACTION_ERROR_CODES.has(errorCode))
+  return (error as EntraErrorFields).name === 'InteractionRequiredAuthError' ||
+    INTERACTION.test(code)
     ? 'ERR_CAE_INTERACTION_REQUIRED'
     : undefined
 }
@@ -149,8 +129,8 @@ export function mapEntraError(error: unknown, context: EntraErrorContext): unkno
   if (outcome === undefined) return error
   const fields = error as EntraErrorFields
   const claims = isClaimsJson(fields.claims) ? fields.claims : context.claims
-  const number = readErrorNumbers(fields)[0]
-  const reason = [readErrorCode(fields), number && `AADSTS${number}`].filter(Boolean).join(' ')
+  const number = /AADSTS\d+/.exec(readErrorText(fields))?.[0]
+  const reason = [readErrorCode(fields), number].filter(Boolean).join(' ')
   const scopes = context.scopes.join(' ')
   const options = { cause: error, claims, scopes: [...context.scopes] }
   return outcome === 'ERR_CAE_ACCESS_BLOCKED'
@@ -202,35 +182,20 @@ export function isClaimsJson(text: unknown): text is string {
  * response's own `error`, or the `code: ` MSAL and `@azure/identity` put before their message.
  */
 function readErrorCode(fields: EntraErrorFields): string | undefined {
-  for (const value of [fields.errorCode, fields.errorResponse?.error, fields.error]) {
-    if (typeof value === 'string' && value !== '') return value
-  }
-  const match = typeof fields.message === 'string' ? /^([a-z_]+):/.exec(fields.message) : null
-  return match?.[1]
+  const code = [fields.errorCode, fields.errorResponse?.error, fields.error].find(
+    (value) => typeof value === 'string' && value !== '',
+  ) as string | undefined
+  return code ?? /^([a-z_]+):/.exec(`${fields.message}`)?.[1]
 }
 
 /**
- * Entra's error numbers: `errorNo`, `errorResponse.errorCodes` or `error_codes`, then `AADSTS<n>`
- * in the descriptions and the message.
+ * Where Entra's error numbers are, as one text: `errorNo`, `errorResponse.errorCodes` and
+ * `error_codes` written `AADSTS<n>` as in the descriptions, then the descriptions and the message.
+ * Anything that is not a number reads `AADSTSundefined` or the like, which matches nothing.
  */
-function readErrorNumbers(fields: EntraErrorFields): string[] {
-  const numbers: string[] = []
-  const lists = [fields.errorResponse?.errorCodes, fields.error_codes]
-  const codes = lists.flatMap((list) => (Array.isArray(list) ? (list as unknown[]) : []))
-  for (const value of [fields.errorNo, ...codes]) {
-    if (typeof value === 'number' || (typeof value === 'string' && /^\d+$/.test(value))) {
-      numbers.push(String(value))
-    }
-  }
-  const texts = [
-    fields.errorMessage,
-    fields.errorResponse?.errorDescription,
-    fields.error_description,
-    fields.message,
-  ]
-  for (const text of texts) {
-    if (typeof text !== 'string') continue
-    for (const match of text.matchAll(/AADSTS(\d+)/g)) numbers.push(match[1] as string)
-  }
-  return numbers
+function readErrorText(fields: EntraErrorFields): string {
+  const response = fields.errorResponse
+  const numbers = [fields.errorNo, response?.errorCodes, fields.error_codes].flat()
+  const texts = [fields.errorMessage, response?.errorDescription, fields.error_description]
+  return `${numbers.map((number) => `AADSTS${number}`).join(' ')} ${texts.join(' ')} ${fields.message}`
 }

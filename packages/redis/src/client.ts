@@ -21,10 +21,13 @@ export interface RedisClientLike {
 
 /** The connection the coordinator opens itself for notifications (`client.duplicate()`). */
 export interface RedisSubscriberLike {
+  /** Opens the connection (node-redis retries by itself until it succeeds). */
   connect(): Promise<unknown>
+  /** Subscribes to every channel matching `pattern` (node-redis resubscribes on reconnect). */
   pSubscribe(pattern: string, listener: (message: string, channel: string) => void): Promise<void>
+  /** Connection trouble: the coordinator absorbs it and wakes its waiters. */
   on(event: 'error', listener: (error: unknown) => void): unknown
-  readonly isReady: boolean
+  /** Closes the connection at once (what `close()` of the coordinator does). */
   destroy(): void
 }
 

@@ -12,7 +12,7 @@ import { type AcquisitionKeys, acquisitionKeys, channelPattern, sha256 } from '.
 import { createNotifications } from './notifications'
 import { type RedisCoordinatorOptions, resolveCoordinatorOptions } from './options'
 import { begin, finish } from './scripts'
-import { sharedFailure } from './shared-failure'
+import { overlappedFailure, sharedFailure } from './shared-failure'
 
 /** A {@link CaeCoordinator} on Redis, with `close()`. */
 export interface RedisCoordinator extends CaeCoordinator {
@@ -34,7 +34,8 @@ type Acquire = (signal: AbortSignal) => Promise<AccessToken>
  * wait for its notification and take its token. A process whose token was rejected takes the
  * shared token if it is another, fresh one (MSAL.NET's `WithAccessTokenSha256ToRefresh` rule),
  * without asking its provider. An access block (and "interaction required" of an app flow) is
- * shared for 10 s: the other processes fail with the same coded error without calling Entra.
+ * shared for 10 s: the other processes fail with the same coded error without calling Entra. Any
+ * other failure fails the processes that waited for that attempt (not those asking later).
  *
  * Redis is never the outage: a Redis call that does not answer within 250 ms, a client that is
  * not ready, or a wait longer than `waitTimeoutMs` ends in the in-process acquisition (this
@@ -53,7 +54,8 @@ type Acquire = (signal: AbortSignal) => Promise<AccessToken>
  * const coordinator = createRedisCoordinator(redis, { namespace: clientId, encryptionKey })
  * const caeFetch = createCaeFetch({ tokenProvider, resources, coordinator })
  * ```
- * @see https://learn.microsoft.com/entra/msal/dotnet/advanced/client-credentials#claims-and-cache
+ * @see https://learn.microsoft.com/dotnet/api/microsoft.identity.client.acquiretokenforclientparameterbuilder.withaccesstokensha256torefresh (the rule it follows)
+ * @see https://learn.microsoft.com/entra/identity-platform/app-resilience-continuous-access-evaluation
  */
 export function createRedisCoordinator(
   client: RedisClientLike,
@@ -79,6 +81,39 @@ export function createRedisCoordinator(
     }
   }
 
+  /** Runs a command that must not hold anything up: bounded, and false on any trouble. */
+  const quietly = (command: Promise<unknown>) =>
+    call(command, new AbortController().signal).then(
+      () => true,
+      () => false,
+    )
+
+  /**
+   * A token acquired with claims (or step-up) is also the newest token for its scopes: stored
+   * under the key without claims too, an acquisition without claims (first token, refresh) in
+   * another process takes it, as this process's own cache does.
+   */
+  function shareAsNewest(request: CoordinatedAcquisition, token: AccessToken, now: number) {
+    if (request.claims === undefined && request.stepUp === undefined) return true
+    const plain = acquisitionKeys(namespace, { ...request, claims: undefined, stepUp: undefined })
+    const entry = tokenEntry(token, cipher, plain.entry, now)
+    if (entry === undefined) return true
+    return quietly(client.sendCommand(['SET', plain.entry, entry.value, 'PX', `${entry.ttlMs}`]))
+  }
+
+  /**
+   * The entry of this process's failure: shared with all for a short time when no retry can
+   * help; else with the acquisitions that waited for this attempt. Nothing when this process gave
+   * up (its signal aborted): the waiters take over at once.
+   */
+  function failed(request: CoordinatedAcquisition, keys: AcquisitionKeys, error: unknown) {
+    if (request.signal.aborted) return undefined
+    const shared = sharedFailure(error, request.partition)
+    if (shared) return failureEntry(shared, cipher, keys.entry)
+    const overlapped = { at: Date.now(), ttlMs: lockTtlMs }
+    return failureEntry(overlappedFailure(error, request.claims), cipher, keys.entry, overlapped)
+  }
+
   /** This process acquires under the lock, shares the outcome, releases the lock. */
   async function own(
     request: CoordinatedAcquisition,
@@ -86,35 +121,19 @@ export function createRedisCoordinator(
     keys: AcquisitionKeys,
     owner: string,
   ) {
-    const { signal } = request
-    const store = (entry: Parameters<typeof finish>[3]) =>
-      call(finish(client, keys, owner, entry), new AbortController().signal).catch(() => false)
     let token: AccessToken
     try {
-      token = await acquire(signal)
+      token = await acquire(request.signal)
     } catch (error) {
-      const failure = sharedFailure(error, request.partition)
-      await store(failure && failureEntry(failure, cipher, keys.entry))
+      await quietly(finish(client, keys, owner, failed(request, keys, error)))
       throw error
     }
     const now = Date.now()
-    const stores = [store(tokenEntry(token, cipher, keys.entry, now))]
-    if (request.claims !== undefined || request.stepUp !== undefined) {
-      // The newest token for these scopes: an acquisition without claims (first token, refresh)
-      // in another process takes it too, as this process's own cache does.
-      const plain = acquisitionKeys(namespace, { ...request, claims: undefined, stepUp: undefined })
-      const entry = tokenEntry(token, cipher, plain.entry, now)
-      if (entry) {
-        const set = client.sendCommand(['SET', plain.entry, entry.value, 'PX', String(entry.ttlMs)])
-        stores.push(
-          call(
-            set.then(() => true),
-            new AbortController().signal,
-          ).catch(() => false),
-        )
-      }
-    }
-    await Promise.all(stores)
+    const entry = tokenEntry(token, cipher, keys.entry, now)
+    await Promise.all([
+      quietly(finish(client, keys, owner, entry)),
+      shareAsNewest(request, token, now),
+    ])
     return token
   }
 
@@ -125,7 +144,8 @@ export function createRedisCoordinator(
     const keys = acquisitionKeys(namespace, request)
     const rejectedHash = request.rejectedToken === undefined ? '' : sha256(request.rejectedToken)
     const owner = randomUUID()
-    const deadline = Date.now() + waitTimeoutMs
+    const startedAt = Date.now()
+    const deadline = startedAt + waitTimeoutMs
     let ignoreEntry = false
     for (;;) {
       signal.throwIfAborted()
@@ -140,6 +160,7 @@ export function createRedisCoordinator(
           owner,
           lockTtlMs,
           ignoreEntry,
+          startedAt,
         })
         // A lock taken after this process stopped waiting for the answer is released at once.
         outcome = await call(attempt, signal, (late) => {

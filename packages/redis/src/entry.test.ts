@@ -77,3 +77,19 @@ describe('failureEntry', () => {
     expect(openEntry(entry.value, plainText, KEY)).toBeUndefined()
   })
 })
+
+describe('failureEntry of a retryable failure', () => {
+  it('records when it failed and lives as long as asked', () => {
+    const failure = {
+      code: 'ERR_CAE_TOKEN_ACQUISITION_FAILED',
+      message: 'failed',
+      claims: undefined,
+    }
+    const entry = failureEntry(failure, plainText, KEY, { at: now, ttlMs: 5_000 })
+    expect(entry.ttlMs).toBe(5_000)
+    expect(entry.value.startsWith(`1|plain|f||${now}|`)).toBe(true)
+    expect(openEntry(entry.value, plainText, KEY)).toMatchObject({
+      failure: { code: 'ERR_CAE_TOKEN_ACQUISITION_FAILED', message: 'failed' },
+    })
+  })
+})

@@ -3,6 +3,8 @@
  *
  *     1|<keyId>|t|<sha256 of the token>|<refreshAt ms>|<sealed payload>   a token
  *     1|<keyId>|e||0|<sealed payload>                                     a shared failure
+ *     1|<keyId>|f||<failed at ms>|<sealed payload>                        a failure for the
+ *                                                                         acquisitions it overlapped
  *
  * The fields before the payload are what the Lua script judges an entry by (which key sealed it,
  * whether it is the token a process wants replaced, whether it is still fresh) without
@@ -62,13 +64,25 @@ export function tokenEntry(
   return { value: `1|${fields.join('|')}|${cipher.seal(payload, key)}`, ttlMs }
 }
 
-/** The entry of a shared failure. */
-export function failureEntry(failure: SharedFailure, cipher: Cipher, key: string): StoredEntry {
+/**
+ * The entry of a failure. Without `overlapped`, a non-retryable one, shared with every
+ * acquisition for {@link SHARED_FAILURE_TTL_MS}. With it, a retryable one, kept `ttlMs` and
+ * shared only with the acquisitions that started before it (they waited for that attempt, as the
+ * requests waiting on one in-process acquisition share its failure); a later acquisition tries
+ * again.
+ */
+export function failureEntry(
+  failure: SharedFailure,
+  cipher: Cipher,
+  key: string,
+  overlapped?: { at: number; ttlMs: number },
+): StoredEntry {
   const payload = JSON.stringify({ c: failure.code, m: failure.message, l: failure.claims })
-  return {
-    value: `1|${cipher.keyId}|e||0|${cipher.seal(payload, key)}`,
-    ttlMs: SHARED_FAILURE_TTL_MS,
+  const sealed = cipher.seal(payload, key)
+  if (overlapped === undefined) {
+    return { value: `1|${cipher.keyId}|e||0|${sealed}`, ttlMs: SHARED_FAILURE_TTL_MS }
   }
+  return { value: `1|${cipher.keyId}|f||${overlapped.at}|${sealed}`, ttlMs: overlapped.ttlMs }
 }
 
 /** What an entry holds, once opened. */
@@ -95,7 +109,8 @@ export function openEntry(value: string, cipher: Cipher, key: string): OpenedEnt
     if (typeof payload.y === 'string') token.tokenType = payload.y
     return { token }
   }
-  if (parts[2] === 'e' && isCaeErrorCode(payload.c) && typeof payload.m === 'string') {
+  const failed = parts[2] === 'e' || parts[2] === 'f'
+  if (failed && isCaeErrorCode(payload.c) && typeof payload.m === 'string') {
     const claims = typeof payload.l === 'string' ? payload.l : undefined
     return { failure: createCaeError(payload.c, payload.m, { claims }) }
   }

@@ -2,7 +2,7 @@
  * Notifications between processes: one pattern subscription (PSUBSCRIBE) per coordinator on a
  * connection it opens itself (`client.duplicate()`), dispatched in-process to the acquisitions
  * waiting on a channel. A lost notification (a reconnect) costs time, never correctness: a
- * waiter also wakes when the lock it waits on expires.
+ * waiter also wakes when the lock it waits on expires, and when this connection fails.
  *
  * @module
  */
@@ -42,8 +42,12 @@ export function createNotifications(client: RedisClientLike, pattern: string): N
   try {
     const connection = client.duplicate()
     subscriber = connection
-    // Errors of our own connection are ours to absorb; node-redis reconnects and resubscribes.
-    connection.on('error', () => {})
+    // Errors of our own connection are ours to absorb (node-redis reconnects and resubscribes),
+    // and a reason for every waiter to look again at once: Redis may be gone, and a waiter then
+    // acquires in-process now rather than when the lock it waits on would have expired.
+    connection.on('error', () => {
+      for (const set of waiting.values()) for (const wake of set) wake()
+    })
     subscribing = connection
       .connect()
       .then(() => connection.pSubscribe(pattern, onMessage))

@@ -12,10 +12,11 @@ import { text } from './client'
 import type { AcquisitionKeys } from './keys'
 
 /**
- * BEGIN: use the entry if this process can (sealed under its key; a failure, or a token that is
- * not the rejected one and not due for refresh), else take the lock, else say how long the lock
- * still lives. ARGV: keyId, rejected token's SHA-256 (or ''), now (ms), owner, lock TTL (ms),
- * '1' to ignore the entry.
+ * BEGIN: use the entry if this process can (sealed under its key; a failure shared with all, a
+ * failure of an attempt this acquisition waited for, or a token that is not the rejected one and
+ * not due for refresh), else take the lock, else say how long the lock still lives. ARGV: keyId,
+ * rejected token's SHA-256 (or ''), now (ms), owner, lock TTL (ms), '1' to ignore the entry,
+ * when this acquisition started (ms).
  */
 const BEGIN = `
 local v = redis.call('GET', KEYS[1])
@@ -23,6 +24,7 @@ if v and ARGV[6] == '0' then
   local kid, kind, hash, at = string.match(v, '^1|([^|]*)|(%a)|(%x*)|(%d+)|')
   if kid == ARGV[1] then
     if kind == 'e' then return {1, v} end
+    if kind == 'f' and tonumber(ARGV[7]) <= tonumber(at) then return {1, v} end
     if kind == 't' and hash ~= ARGV[2] and tonumber(at) > tonumber(ARGV[3]) then return {1, v} end
   end
 end
@@ -80,6 +82,7 @@ export async function begin(
     owner: string
     lockTtlMs: number
     ignoreEntry: boolean
+    startedAt: number
   },
 ): Promise<BeginOutcome> {
   const reply = await run(
@@ -93,6 +96,7 @@ export async function begin(
       args.owner,
       String(args.lockTtlMs),
       args.ignoreEntry ? '1' : '0',
+      String(args.startedAt),
     ],
   )
   const [kind, detail] = Array.isArray(reply) ? reply : []

@@ -23,7 +23,16 @@ export function provider(name = 'p', delayMs = 0, expiresInMs = 3_600_000) {
   const calls: AbortSignal[] = []
   const acquire = async (signal: AbortSignal): Promise<AccessToken> => {
     calls.push(signal)
-    if (delayMs) await new Promise((resolve) => setTimeout(resolve, delayMs))
+    if (delayMs) {
+      // Like a real provider: stops waiting when its signal aborts.
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(resolve, delayMs)
+        signal.addEventListener('abort', () => {
+          clearTimeout(timer)
+          reject(signal.reason)
+        })
+      })
+    }
     signal.throwIfAborted()
     return { token: `${name}-${calls.length}-${randomUUID()}`, expiresOn: Date.now() + expiresInMs }
   }

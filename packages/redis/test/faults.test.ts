@@ -26,18 +26,23 @@ describe.each(CLIENTS)('%s', (_name, open) => {
 
   it('decides without Redis within 250 ms when Redis hangs, then skips it for a moment', async () => {
     const connection = await open(redis().url)
-    const coordinator = createRedisCoordinator(connection.client, { namespace: randomUUID() })
+    const namespace = randomUUID()
+    const coordinator = createRedisCoordinator(connection.client, { namespace })
     cleanups.push(connection.close, () => coordinator.close())
     await coordinator.acquire(acquisition(), provider('warm-up').acquire)
     redis().pause()
     const own = provider('own')
     let started = Date.now()
     await coordinator.acquire(acquisition({ partition: 'a' }), own.acquire)
-    expect(Date.now() - started).toBeLessThan(450)
+    expect(Date.now() - started).toBeLessThan(700) // 250 ms, plus a loaded event loop
     started = Date.now()
     await coordinator.acquire(acquisition({ partition: 'b' }), own.acquire)
-    expect(Date.now() - started).toBeLessThan(50)
+    expect(Date.now() - started).toBeLessThan(150)
     expect(own.calls).toHaveLength(2)
+    // Thawed, Redis runs the command that timed out and grants the lock: it is released at once.
+    redis().resume()
+    await sleep(300)
+    expect(await connection.client.sendCommand(['KEYS', `cae-kit:${namespace}:*:lock`])).toEqual([])
   })
 
   it('keeps a fleet answering challenges while Redis is down, and coordinates again once it is back', async () => {
@@ -69,5 +74,63 @@ describe.each(CLIENTS)('%s', (_name, open) => {
     idp().admin.leaveTrustedLocation()
     expect((await all()).statuses).toEqual(Array(20).fill(200))
     expect(idp().admin.tokenRequests().length - before).toBe(1)
+  })
+})
+
+describe.each(CLIENTS)('%s, waiting', (_name, open) => {
+  const cleanups: (() => Promise<void>)[] = []
+  afterEach(async () => {
+    redis().resume()
+    await redis().start()
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup()
+  })
+
+  it('stops waiting for another process as soon as Redis goes away, and acquires in-process', async () => {
+    const namespace = randomUUID()
+    const [a, b] = [await open(redis().url), await open(redis().url)]
+    const holder = createRedisCoordinator(a.client, { namespace })
+    const waiter = createRedisCoordinator(b.client, { namespace })
+    cleanups.push(
+      a.close,
+      b.close,
+      () => holder.close(),
+      () => waiter.close(),
+    )
+    const slow = provider('holder', 3_000)
+    const holding = holder.acquire(acquisition(), slow.acquire).catch((e: unknown) => e)
+    await sleep(100)
+    const own = provider('waiter')
+    const waiting = waiter.acquire(acquisition(), own.acquire)
+    await sleep(100)
+    expect(own.calls).toHaveLength(0) // it waits for the holder (lock TTL: 5 s)
+    const stopped = Date.now()
+    await redis().stop(true)
+    expect((await waiting).token).toMatch(/^waiter-1-/)
+    expect(Date.now() - stopped).toBeLessThan(1_000)
+    await holding
+  })
+  it('stops waiting once the lock expires when Redis freezes with its connections open', async () => {
+    const namespace = randomUUID()
+    const [a, b] = [await open(redis().url), await open(redis().url)]
+    const holder = createRedisCoordinator(a.client, { namespace, lockTtlMs: 500 })
+    const waiter = createRedisCoordinator(b.client, { namespace, lockTtlMs: 500 })
+    cleanups.push(
+      a.close,
+      b.close,
+      () => holder.close(),
+      () => waiter.close(),
+    )
+    const holding = holder.acquire(acquisition(), provider('holder', 2_000).acquire)
+    await sleep(50)
+    const own = provider('waiter')
+    const waiting = waiter.acquire(acquisition(), own.acquire)
+    await sleep(50)
+    const frozen = Date.now()
+    redis().pause()
+    expect((await waiting).token).toMatch(/^waiter-1-/)
+    // The lock had about 400 ms left, then one Redis call decided within 250 ms.
+    expect(Date.now() - frozen).toBeLessThan(1_200)
+    redis().resume()
+    await holding
   })
 })

@@ -9,13 +9,14 @@ import {
   DEFAULT_DAEMON_CLIENT_ID,
   DEFAULT_DAEMON_CLIENT_SECRET,
   type RunningEmulator,
-  type StartEmulatorOptions,
-  startEmulator,
 } from '@cae-kit/emulator'
 import { fromMsalNode } from '@cae-kit/msal-node'
 import { createClient as createClient5 } from 'redis'
 import { createClient as createClient6 } from 'redis6'
-import { afterAll, beforeAll, beforeEach } from 'vitest'
+
+// The emulator for a test file, as msal-node's integration tests start it.
+export { useEmulator } from '../../msal-node/test/helpers'
+
 import { createRedisCoordinator, type RedisClientLike, type RedisCoordinatorOptions } from '../src'
 
 export const DAEMON = {
@@ -51,24 +52,6 @@ async function connect(client: {
   }
 }
 
-/** One emulator for the test file, reset before each test. */
-export function useEmulator(options: StartEmulatorOptions = {}): () => RunningEmulator {
-  let idp: RunningEmulator | undefined
-  beforeAll(async () => {
-    idp = await startEmulator({ port: 0, ...options })
-  })
-  afterAll(async () => {
-    await idp?.close()
-  })
-  beforeEach(() => {
-    idp?.admin.reset()
-  })
-  return () => {
-    if (idp === undefined) throw new Error('the emulator is not started yet')
-    return idp
-  }
-}
-
 /** One daemon process of the fleet. */
 export interface Member {
   caeFetch: typeof fetch
@@ -91,12 +74,12 @@ export async function startFleet(
     fromMsalNode(app, { flow: 'clientCredentials' }),
 ) {
   // A namespace per fleet: tests sharing one server never see each other's entries.
-  const namespace = `fleet-${randomUUID()}`
+  const namespace = options.namespace ?? `fleet-${randomUUID()}`
   const members: Member[] = []
   const closers: (() => Promise<void>)[] = []
   for (let index = 0; index < size; index++) {
     const { client, close } = await open(url)
-    const coordinator = createRedisCoordinator(client, { namespace, ...options })
+    const coordinator = createRedisCoordinator(client, { ...options, namespace })
     closers.push(() => coordinator.close(), close)
     const app = new ConfidentialClientApplication(
       idp.msalNodeConfig({ ...DAEMON, clientCapabilities: ['CP1'] }),
@@ -114,6 +97,7 @@ export async function startFleet(
   }
   return {
     members,
+    namespace,
     async close() {
       for (const close of closers) await close()
     },

@@ -30,6 +30,11 @@ export interface CachedToken {
   readonly sequence: number
   /** When it was stored, epoch ms. */
   readonly storedAt: number
+  /**
+   * Set once a request sent with this token was challenged with the challenge it answered: the
+   * same challenge carried by a request with this token again is a loop, not answered.
+   */
+  refused: boolean
 }
 
 /** Entries below which the cache is never swept, and the least growth between sweeps. */
@@ -95,6 +100,7 @@ export function createTokenCache(): TokenCache {
         expiresOn,
         sequence,
         storedAt: now,
+        refused: false,
       }
       if ((entries.get(scopesKey)?.sequence ?? -1) > sequence) return entry
       entries.set(scopesKey, entry)
