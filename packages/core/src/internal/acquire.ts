@@ -235,4 +235,3 @@ async function call(
     flightSignal.removeEventListener('abort', onAbort)
   }
 }
-
