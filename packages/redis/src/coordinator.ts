@@ -147,9 +147,12 @@ export function createRedisCoordinator(
   async function coordinate(request: CoordinatedAcquisition, acquire: Acquire) {
     const { signal } = request
     const startedAt = Date.now()
-    /** This process's own acquisition, reported: it costs the fleet one more token request. */
-    const inProcess = (reason: RedisFallbackReason) => {
+    /** Reports an acquisition that costs the fleet one more token request. */
+    const fallingBack = (reason: RedisFallbackReason) =>
       report(onFallback, { reason, ms: Date.now() - startedAt })
+    /** This process's own acquisition, without Redis. */
+    const inProcess = (reason: RedisFallbackReason) => {
+      fallingBack(reason)
       return acquire(signal)
     }
     const skip = unusable()
@@ -159,6 +162,8 @@ export function createRedisCoordinator(
     const owner = randomUUID()
     const deadline = startedAt + waitTimeoutMs
     let ignoreEntry = false
+    /** When the lock this acquisition last found held by another process expires. */
+    let heldUntil: number | undefined
     for (;;) {
       signal.throwIfAborted()
       const unavailable = unusable()
@@ -196,6 +201,9 @@ export function createRedisCoordinator(
       }
       if (outcome.kind === 'owner') {
         listening.cancel()
+        // The holder it waited for kept the lock past its TTL (it died, or its token request took
+        // longer) and shared nothing: this process asks in its place, one more token request.
+        if (heldUntil !== undefined && Date.now() >= heldUntil) fallingBack('lock-expired')
         return own(request, acquire, keys, owner)
       }
       const left = deadline - Date.now()
@@ -205,6 +213,7 @@ export function createRedisCoordinator(
       }
       // Wake on the holder's notification, or when its lock expires (a holder that died).
       const lockLeft = outcome.ttlMs > 0 ? outcome.ttlMs + 5 : outcome.ttlMs === -2 ? 0 : left
+      if (outcome.ttlMs > 0) heldUntil = Date.now() + outcome.ttlMs
       try {
         await listening.wait(Math.min(lockLeft, left), signal)
       } finally {
