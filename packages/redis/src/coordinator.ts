@@ -40,7 +40,8 @@ type Acquire = (signal: AbortSignal) => Promise<AccessToken>
  *
  * Redis is never the outage: a Redis call that does not answer within 250 ms, a client that is
  * not ready, or a wait longer than `waitTimeoutMs` ends in the in-process acquisition (this
- * process's provider), reported to `onFallback` when given. A lock holder that dies is replaced once `lockTtlMs` passes; a lock is
+ * process's provider), reported to `onFallback` when given; so is a process replacing a holder
+ * whose lock expired. Each of these is one more token request for the fleet. A lock holder that dies is replaced once `lockTtlMs` passes; a lock is
  * released only by its owner; every waiter's `AbortSignal` is honoured.
  *
  * @param client - A connected node-redis client (`createClient()` of `redis` 5 or 6). It stays
