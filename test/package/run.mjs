@@ -8,6 +8,7 @@
  *   esm        `import` of every entry point (each `exports` subpath) gives its exports
  *   cjs        `require` of every entry point gives the same export names
  *   NodeNext   TypeScript over consumer/: the SPA stack, every entry point (from .ts and .cts),
+ *              what axios rejects with when a replay is challenged again (axios-errors.ts, .cts),
  *              and the README's emulator test, with `moduleResolution: NodeNext` and no skipLibCheck
  *   Bundler    the same with `moduleResolution: Bundler` (.ts only)
  *   spa bundle esbuild browser bundle of consumer/spa.ts, MSAL and axios external: nothing else
