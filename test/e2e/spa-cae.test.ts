@@ -74,6 +74,8 @@ describe.skipIf(!chromium.available)(`example SPA against the ${RESOURCE} emulat
     await waitForStatus(page, 'ok')
     if (!autoRefresh) await page.getByTestId('auto-refresh').uncheck()
     expect(popups.count).toBe(1)
+    // The first sign-in reads as a sign-in, not as "the user must authenticate again".
+    expect(await page.getByTestId('sdk-log').textContent()).not.toMatch(/authenticate again/i)
     // From here on the log shows only the story's own steps.
     await page.getByTestId('clear-log').click()
     return { page, popups }
@@ -142,6 +144,28 @@ describe.skipIf(!chromium.available)(`example SPA against the ${RESOURCE} emulat
       expect.arrayContaining(['challenge', 'claims', 'silent', 'error']),
     )
     expect(await logKinds(page)).not.toContain('prompt')
+    // The failed outcome is painted like an error, never in the colour of a success.
+    const painted = await page
+      .locator('[data-testid="sdk-log"] li')
+      .evaluateAll((items) =>
+        items.map((item) => [
+          (item as HTMLElement).dataset.kind ?? '',
+          (item as HTMLElement).dataset.result ?? '',
+          getComputedStyle(item.querySelector('.kind') as Element).color,
+        ]),
+      )
+    const colourOf = (kind: string, result = '') =>
+      painted.filter(([k, r]) => k === kind && r === result).map(([, , colour]) => colour)
+    expect(colourOf('outcome', 'failed').length).toBeGreaterThanOrEqual(1)
+    expect(new Set([...colourOf('outcome', 'failed'), ...colourOf('error')]).size).toBe(1)
+    const success = await page.evaluate(() => {
+      const probe = document.body.appendChild(document.createElement('span'))
+      probe.style.color = 'var(--ok)'
+      const colour = getComputedStyle(probe).color
+      probe.remove()
+      return colour
+    })
+    expect(colourOf('outcome', 'failed')).not.toContain(success)
     // One refused token request per challenged call at most (/me and /messages: one when their
     // challenges meet in one single-flight, two when the second comes after the first refusal).
     const refused = app.idp.admin.tokenRequests().slice(tokensBefore)

@@ -9,7 +9,7 @@ import { createServer, Socket } from 'node:net'
 
 /** What to run when `redis-server` is missing. */
 export const REDIS_INSTALL_HINT =
-  'redis-server was not found on PATH. Install it: `sudo apt-get install -y redis-server` (Debian, Ubuntu), `brew install redis` (macOS), or set REDIS_SERVER to its path.'
+  'redis-server was not found (on PATH, or at REDIS_SERVER). Install it: `sudo apt-get install -y redis-server` (Debian, Ubuntu), `brew install redis` (macOS), or set REDIS_SERVER to its path.'
 
 /** `redis-server` is not installed (the hint says how to install it). */
 export class RedisServerMissingError extends Error {

@@ -1,11 +1,14 @@
 // @vitest-environment node
 /**
- * What the engine does when the same challenge comes back (issue 11, defect 10): never a loop,
+ * What the engine does when the same challenge comes back (issue 11, defect 10), and when the
+ * provider refuses for good (an access block): never a loop, never hammering the token endpoint,
  * and no outage when something new happened.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { CLAIMS, challenge, ok, scripted } from './__fixtures__/transport'
 import { createCaeEngine, REANSWER_AFTER_MS } from './engine'
+import { AccessBlockedError, TokenAcquisitionError } from './errors'
+import { REFUSAL_MEMORY_MS } from './internal/acquire'
 import type { TokenProvider, TokenRequest } from './provider'
 
 const resources = [{ url: 'https://a.test', scopes: ['s'] }]
@@ -86,5 +89,53 @@ describe('a challenge the token the request carried already answered', () => {
     )
     expect(results.map((result) => result.status)).toEqual([200, 200, 200, 200, 200])
     expect(calls.map((call) => call.claims)).toEqual([undefined, CLAIMS, CLAIMS])
+  })
+})
+
+describe('a token request refused as access blocked', () => {
+  const blocked = () => new AccessBlockedError('access blocked: AADSTS50057', { claims: CLAIMS })
+
+  it(`is not repeated for the same partition, scopes and claims for ${REFUSAL_MEMORY_MS} ms`, async () => {
+    vi.useFakeTimers({ toFake: ['Date', 'setTimeout', 'clearTimeout'] })
+    const { tokenProvider, calls } = provider((request) =>
+      request.claims === undefined ? undefined : blocked(),
+    )
+    const engine = createCaeEngine({ tokenProvider, resources })
+    const { transport } = scripted(() => challenge())
+    const first = await engine.execute({ url }, transport).catch((e: unknown) => e)
+    const second = await engine.execute({ url }, transport).catch((e: unknown) => e)
+    expect(first).toBeInstanceOf(AccessBlockedError)
+    expect(second).toBe(first)
+    expect(calls.map((call) => call.claims)).toEqual([undefined, CLAIMS])
+    vi.advanceTimersByTime(REFUSAL_MEMORY_MS)
+    await expect(engine.execute({ url }, transport)).rejects.toBeInstanceOf(AccessBlockedError)
+    expect(calls.map((call) => call.claims)).toEqual([undefined, CLAIMS, CLAIMS])
+  })
+
+  it('is remembered for the first token too (a disabled service principal)', async () => {
+    const { tokenProvider, calls } = provider(() => blocked())
+    const engine = createCaeEngine({ tokenProvider, resources })
+    const { transport, sent } = scripted(ok)
+    for (let i = 0; i < 3; i++) {
+      await expect(engine.execute({ url }, transport)).rejects.toBeInstanceOf(AccessBlockedError)
+    }
+    expect(calls).toHaveLength(1)
+    expect(sent).toEqual([])
+  })
+
+  it('is not remembered for other claims, nor is any other failure', async () => {
+    let failure: Error = blocked()
+    const { tokenProvider, calls } = provider((request) =>
+      request.claims === undefined ? undefined : failure,
+    )
+    const engine = createCaeEngine({ tokenProvider, resources })
+    let claims = CLAIMS
+    const { transport } = scripted(() => challenge(claims))
+    await expect(engine.execute({ url }, transport)).rejects.toBeInstanceOf(AccessBlockedError)
+    claims = '{"access_token":{"nbf":{"essential":true,"value":"2"}}}'
+    failure = new Error('network down')
+    await expect(engine.execute({ url }, transport)).rejects.toBeInstanceOf(TokenAcquisitionError)
+    await expect(engine.execute({ url }, transport)).rejects.toBeInstanceOf(TokenAcquisitionError)
+    expect(calls).toHaveLength(4)
   })
 })

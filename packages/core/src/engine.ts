@@ -12,8 +12,9 @@
  * Invariants: a request is replayed at most once, and its replay is never answered; a challenge
  * the token the request carried had already answered, and been refused for, is not answered again
  * (no loop across requests, whatever retries a client adds); one provider call is shared by every
- * request waiting for the same partition, scopes and challenge; a failure is never cached; tokens
- * go only to the most specific resource of a URL.
+ * request waiting for the same partition, scopes and challenge; a failure is never cached, except
+ * an access block for a few seconds (`internal/acquire`); tokens go only to the most specific
+ * resource of a URL.
  *
  * @module
  */
@@ -513,6 +514,7 @@ export function createCaeEngine(options: CaeOptions): CaeEngine {
     flights: createSingleFlight(),
     gates: new Map(),
     started: 0,
+    refusals: new Map(),
   }
   const { resources } = resolved
   return {

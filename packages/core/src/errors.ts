@@ -218,7 +218,9 @@ export class PopupBlockedError extends CaeError {
  * The account or application may not get a token at all (code `ERR_CAE_ACCESS_BLOCKED`): a
  * disabled, deleted or locked user, a user not assigned to the application, a disabled service
  * principal, a Conditional Access block. Neither a retry nor a sign-in with the same identity
- * helps: sign the user out or stop the daemon; an administrator must act.
+ * helps: sign the user out or stop the daemon; an administrator must act. The engine remembers it
+ * for 10 s (same partition, scopes and claims): requests in that time reject with the same error
+ * without a new token request.
  */
 export class AccessBlockedError extends CaeError {
   /** Always `ERR_CAE_ACCESS_BLOCKED`. */

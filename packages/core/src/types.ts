@@ -73,7 +73,8 @@ export interface SendAttempt {
 
 /**
  * What a request's replay being challenged again looks like (never answered a second time), or a
- * challenge the token the request carried had already answered (see {@link CaeTransport.unsatisfied}).
+ * challenge the token the request carried had already answered and been refused for (see
+ * {@link CaeTransport.unsatisfied}).
  */
 export interface UnsatisfiedReplay<R> {
   /** Always `ERR_CAE_CHALLENGE_AFTER_REPLAY`. */
@@ -167,7 +168,8 @@ export interface CaeTransport<R> {
   keepBody?(signal: AbortSignal | undefined): Promise<boolean> | undefined
   /**
    * What to do when the replay is challenged again, or when a challenge arrives that the token
-   * the request carried had already answered (then nothing is replayed and no token requested):
+   * the request carried had already answered and been refused for (then nothing is replayed and
+   * no token requested):
    * return what `execute` resolves with, or throw. The engine has emitted `challenge-unsatisfied`.
    * @default returns `report.result`, or rethrows `report.rejection.reason` when the send rejected
    */

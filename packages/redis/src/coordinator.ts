@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto'
 import type { AccessToken, CaeCoordinator, CoordinatedAcquisition } from '@cae-kit/core'
 import { bounded, REDIS_DECISION_MS, type RedisClientLike } from './client'
 import { failureEntry, openEntry, tokenEntry } from './entry'
+import { failureReason, type RedisFallbackReason, report } from './fallback'
 import { type AcquisitionKeys, acquisitionKeys, channelPattern, sha256 } from './keys'
 import { createNotifications } from './notifications'
 import { type RedisCoordinatorOptions, resolveCoordinatorOptions } from './options'
@@ -39,7 +40,7 @@ type Acquire = (signal: AbortSignal) => Promise<AccessToken>
  *
  * Redis is never the outage: a Redis call that does not answer within 250 ms, a client that is
  * not ready, or a wait longer than `waitTimeoutMs` ends in the in-process acquisition (this
- * process's provider). A lock holder that dies is replaced once `lockTtlMs` passes; a lock is
+ * process's provider), reported to `onFallback` when given. A lock holder that dies is replaced once `lockTtlMs` passes; a lock is
  * released only by its owner; every waiter's `AbortSignal` is honoured.
  *
  * @param client - A connected node-redis client (`createClient()` of `redis` 5 or 6). It stays
@@ -47,7 +48,8 @@ type Acquire = (signal: AbortSignal) => Promise<AccessToken>
  * @param options - See {@link RedisCoordinatorOptions}.
  * @returns The coordinator, for `CaeOptions.coordinator`; `close()` it on shutdown.
  * @throws CaeOptionsError (`ERR_CAE_INVALID_OPTIONS`) for a bad namespace, an encryption key that
- *   is not 32 bytes, or a lock TTL or wait bound that is not a positive integer.
+ *   is not 32 bytes, a lock TTL or wait bound that is not a positive integer, or an `onFallback`
+ *   that is not a function.
  * @example
  * ```ts
  * const redis = await createClient({ url: process.env.REDIS_URL }).connect()
@@ -61,12 +63,17 @@ export function createRedisCoordinator(
   client: RedisClientLike,
   options: RedisCoordinatorOptions,
 ): RedisCoordinator {
-  const { namespace, cipher, lockTtlMs, waitTimeoutMs } = resolveCoordinatorOptions(options)
+  const { namespace, cipher, lockTtlMs, waitTimeoutMs, onFallback } =
+    resolveCoordinatorOptions(options)
   const notifications = createNotifications(client, channelPattern(namespace))
   let closed = false
   let skipUntil = 0
-  /** Is Redis worth asking now? Not when closed, disconnected, or failing a moment ago. */
-  const usable = () => !closed && client.isReady === true && Date.now() >= skipUntil
+  /** Why Redis is not worth asking now (closed, disconnected, failing a moment ago), if so. */
+  const unusable = (): RedisFallbackReason | undefined => {
+    if (closed) return 'closed'
+    if (client.isReady !== true) return 'disconnected'
+    return Date.now() < skipUntil ? 'backoff' : undefined
+  }
   /** One Redis call, bounded; a failure or timeout makes the next calls skip Redis a moment. */
   const call = async <T>(
     promise: Promise<T>,
@@ -139,17 +146,23 @@ export function createRedisCoordinator(
 
   async function coordinate(request: CoordinatedAcquisition, acquire: Acquire) {
     const { signal } = request
-    const inProcess = () => acquire(signal)
-    if (!usable()) return inProcess()
+    const startedAt = Date.now()
+    /** This process's own acquisition, reported: it costs the fleet one more token request. */
+    const inProcess = (reason: RedisFallbackReason) => {
+      report(onFallback, { reason, ms: Date.now() - startedAt })
+      return acquire(signal)
+    }
+    const skip = unusable()
+    if (skip) return inProcess(skip)
     const keys = acquisitionKeys(namespace, request)
     const rejectedHash = request.rejectedToken === undefined ? '' : sha256(request.rejectedToken)
     const owner = randomUUID()
-    const startedAt = Date.now()
     const deadline = startedAt + waitTimeoutMs
     let ignoreEntry = false
     for (;;) {
       signal.throwIfAborted()
-      if (!usable()) return inProcess()
+      const unavailable = unusable()
+      if (unavailable) return inProcess(unavailable)
       const listening = notifications.listen(keys.channel)
       let outcome: Awaited<ReturnType<typeof begin>>
       try {
@@ -166,10 +179,10 @@ export function createRedisCoordinator(
         outcome = await call(attempt, signal, (late) => {
           if (late.kind === 'owner') finish(client, keys, owner, undefined).catch(() => {})
         })
-      } catch {
+      } catch (error) {
         listening.cancel()
         if (signal.aborted) throw signal.reason
-        return inProcess()
+        return inProcess(failureReason(error))
       }
       if (outcome.kind === 'entry') {
         listening.cancel()
@@ -188,7 +201,7 @@ export function createRedisCoordinator(
       const left = deadline - Date.now()
       if (left <= 0) {
         listening.cancel()
-        return inProcess()
+        return inProcess('wait-bound')
       }
       // Wake on the holder's notification, or when its lock expires (a holder that died).
       const lockLeft = outcome.ttlMs > 0 ? outcome.ttlMs + 5 : outcome.ttlMs === -2 ? 0 : left

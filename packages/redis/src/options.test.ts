@@ -60,6 +60,8 @@ describe('resolveCoordinatorOptions', () => {
     ['lockTtlMs', 1.5],
     ['waitTimeoutMs', Number.NaN],
     ['waitTimeoutMs', '100'],
+    ['onFallback', 'console.warn'],
+    ['onFallback', null],
   ])('refuses %s = %j', (name, value) => {
     expect(() => resolveCoordinatorOptions({ namespace: 'a', [name]: value })).toThrow(
       expect.objectContaining({

@@ -6,6 +6,7 @@
 
 import { CaeOptionsError } from '@cae-kit/core'
 import { aesGcm, type Cipher, plainText } from './cipher'
+import type { RedisFallbackListener } from './fallback'
 
 /** Options of `createRedisCoordinator`. */
 export interface RedisCoordinatorOptions {
@@ -32,6 +33,18 @@ export interface RedisCoordinatorOptions {
    * @default 10000
    */
   waitTimeoutMs?: number | undefined
+  /**
+   * Called (synchronously) for each acquisition that goes without Redis: it then asks this
+   * process's provider, which costs the fleet one more token request. Count or log these to see
+   * when the fleet stops coordinating. The event carries no token, key or claims; a listener
+   * that throws is ignored.
+   * @default undefined (not reported)
+   * @example
+   * ```ts
+   * onFallback: ({ reason, ms }) => logger.warn(`cae: acquired without redis (${reason}, ${ms} ms)`)
+   * ```
+   */
+  onFallback?: RedisFallbackListener | undefined
 }
 
 /** Default {@link RedisCoordinatorOptions.lockTtlMs}. */
@@ -45,6 +58,7 @@ export interface ResolvedCoordinatorOptions {
   readonly cipher: Cipher
   readonly lockTtlMs: number
   readonly waitTimeoutMs: number
+  readonly onFallback: RedisFallbackListener | undefined
 }
 
 const NAMESPACE = /^[\x21-\x7e]{1,200}$/
@@ -59,7 +73,7 @@ const RESERVED = /[{}*?[\]\\]/
 export function resolveCoordinatorOptions(
   options: RedisCoordinatorOptions,
 ): ResolvedCoordinatorOptions {
-  const { namespace, encryptionKey, lockTtlMs, waitTimeoutMs } = options ?? {}
+  const { namespace, encryptionKey, lockTtlMs, waitTimeoutMs, onFallback } = options ?? {}
   const fail = (name: string, what: string): never => {
     throw new CaeOptionsError(`"${name}" must be ${what}`)
   }
@@ -74,11 +88,15 @@ export function resolveCoordinatorOptions(
       fail(name, 'a positive integer (milliseconds)')
     }
   }
+  if (onFallback !== undefined && typeof onFallback !== 'function') {
+    fail('onFallback', 'a function')
+  }
   return {
     namespace,
     cipher: encryptionKey === undefined ? plainText : aesGcm(keyBytes(encryptionKey, fail)),
     lockTtlMs: lockTtlMs ?? DEFAULT_LOCK_TTL_MS,
     waitTimeoutMs: waitTimeoutMs ?? DEFAULT_WAIT_TIMEOUT_MS,
+    onFallback,
   }
 }
 

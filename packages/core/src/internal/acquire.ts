@@ -33,6 +33,8 @@ export interface Acquirer {
   readonly gates: Map<string, PromptGate>
   /** Counts acquisitions as they start: a late one never replaces a newer token. */
   started: number
+  /** Access blocks by flight key, each forgotten after {@link REFUSAL_MEMORY_MS}. */
+  readonly refusals: Map<string, unknown>
 }
 
 /** One acquisition a request needs. */
@@ -63,6 +65,14 @@ export interface Waiter {
   /** What the wait rejects with when `timeoutMs` passes, given the `TimeoutError`. */
   timedOut: (expired: Error) => unknown
 }
+
+/**
+ * How long a token request refused as access blocked (`ERR_CAE_ACCESS_BLOCKED`) is remembered for
+ * the same partition, scopes and challenge: requests in that time reject with the same error
+ * without asking the provider (Entra: do not hammer /token after a block). As long as
+ * `@cae-kit/redis` shares such a refusal between processes.
+ */
+export const REFUSAL_MEMORY_MS = 10_000
 
 const clock = (): number => globalThis.performance?.now() ?? Date.now()
 
@@ -101,6 +111,8 @@ export function acquire(
   job: AcquisitionJob,
   waiter: Waiter,
 ): Promise<CachedToken> {
+  const { refusals } = acquirer
+  if (refusals.has(job.flightKey)) return Promise.reject(refusals.get(job.flightKey))
   const start = (signal: AbortSignal, live: () => (Describe | undefined)[]) =>
     call(acquirer, job, signal, live)
   if (!waiter.timeoutMs) {
@@ -145,7 +157,8 @@ async function call(
   flightSignal: AbortSignal,
   live: () => (Describe | undefined)[],
 ): Promise<CachedToken> {
-  const { tokenProvider, coordinator, acquisitionTimeoutMs, cache, gates, logger } = acquirer
+  const { tokenProvider, coordinator, acquisitionTimeoutMs, cache, gates, logger, refusals } =
+    acquirer
   const sequence = ++acquirer.started
   const gate = new PromptGate()
   gates.set(job.flightKey, gate)
@@ -210,6 +223,12 @@ async function call(
     }
     job.acquired(entry, clock() - started)
     return entry
+  } catch (error) {
+    if ((error as { code?: unknown } | undefined)?.code === 'ERR_CAE_ACCESS_BLOCKED') {
+      refusals.set(job.flightKey, error)
+      new Deadline(REFUSAL_MEMORY_MS, () => refusals.delete(job.flightKey))
+    }
+    throw error
   } finally {
     bound.clear()
     if (gates.get(job.flightKey) === gate) gates.delete(job.flightKey)
