@@ -46,7 +46,7 @@ const SOURCES = [
   },
   {
     readme: join(root, 'packages', 'redis', 'README.md'),
-    sections: ["MSAL's cache in Redis"],
+    sections: ["MSAL's cache in Redis", 'Seeing fallbacks'],
   },
   {
     readme: join(root, 'README.md'),

@@ -5,9 +5,9 @@
  */
 
 import { Readable } from 'node:stream'
-import { attachCae } from '@cae-kit/axios'
+import { attachCae, type CaeAxiosErrorInfo, isCaeAxiosError } from '@cae-kit/axios'
 import { type CaeOptions, createCaeFetch } from '@cae-kit/core'
-import axios, { type AxiosError, isAxiosError, isCancel } from 'axios'
+import axios, { isAxiosError, isCancel } from 'axios'
 
 /** Body kinds every adapter can send; `bytes` is what the server must receive. */
 export type BodyKind =
@@ -34,7 +34,7 @@ export interface Outcome {
   /** axios rejects HTTP errors; fetch never does. */
   rejected: boolean
   /** axios: `error.caeKit` on a replay challenged again. */
-  caeKit?: AxiosError['caeKit']
+  caeKit?: CaeAxiosErrorInfo
 }
 
 export interface Client {
@@ -171,7 +171,7 @@ export const axiosAdapter: Adapter = {
               text: String(error.response.data),
               rejected: true,
             }
-            if (error.caeKit) outcome.caeKit = error.caeKit
+            if (isCaeAxiosError(error)) outcome.caeKit = error.caeKit
             return outcome
           }
           throw error

@@ -11,6 +11,8 @@
 //   (`INFO commandstats`); and taking a token another process already shared.
 // - Faults during a storm (lock holder SIGKILLed, Redis stopped, Redis restarted), a disabled
 //   service principal, Entra's throttling (4 per 10 s) on.
+// - Per event, the fallbacks each coordinated process reported (`onFallback`): each is one token
+//   request on top of the lock holder's.
 //
 // Run alone: `node test/bench/fleet.mjs` (after `pnpm build`): writes its section of
 // BENCHMARKS.md. `pnpm bench` runs it too. Needs redis-server (`apt-get install -y redis-server`).
@@ -161,6 +163,8 @@ export async function measureFleet({ rounds = 4 } = {}) {
       return {
         runs: runs.length,
         withClaims: runs.map((t) => t.withClaims),
+        fallbacks: runs.map((t) => t.fallbacks),
+        fallbackReasons: runs.map((t) => t.fallbackReasons),
         succeeded: runs.map((t) => t.succeeded),
         calls: runs[0].calls,
         medianMs: median(runs.flatMap((t) => t.latencies)),
@@ -225,6 +229,13 @@ export async function measureFleet({ rounds = 4 } = {}) {
 
 const fixed = (n, digits = 1) => n.toFixed(digits)
 const mark = (ok) => (ok ? 'met' : '**missed**')
+/** Fallbacks of one storm and their reasons: `0`, `2 (timeout, backoff)`. */
+const fellBack = (count, reasons) =>
+  count === 0
+    ? '0'
+    : `${count} (${Object.entries(reasons)
+        .map(([reason, n]) => (n === 1 ? reason : `${n}× ${reason}`))
+        .join(', ')})`
 const codes = (t) =>
   Object.entries(t.failures)
     .map(([code, count]) => `${count}× \`${code}\``)
@@ -236,7 +247,7 @@ export function fleetBlock(r) {
   const wo = r.recovery.without
   const perPod = w.redisCommands / PROCESSES
   const faultRow = (name, t) =>
-    `| ${name} | ${t.succeeded} / ${t.calls} | ${t.tokenRequests} (≤ ${r.faults.processes + (name.startsWith('Lock') ? 1 : 0)} processes) | ${fixed(t.maxMs, 0)} ms | ${mark(t.succeeded === t.calls && t.tokenRequests <= PROCESSES)} |`
+    `| ${name} | ${t.succeeded} / ${t.calls} | ${t.tokenRequests} (≤ ${r.faults.processes + (name.startsWith('Lock') ? 1 : 0)} processes) | ${fellBack(t.fallbacks, t.fallbackReasons)} | ${fixed(t.maxMs, 0)} ms | ${mark(t.succeeded === t.calls && t.tokenRequests <= PROCESSES)} |`
   return [
     START,
     `Measured ${new Date().toISOString().slice(0, 10)} on ${os.cpus()[0]?.model ?? 'unknown CPU'} (${os.cpus().length} cores), Node ${process.version}, load average ${os.loadavg()[0].toFixed(2)} at the end; one run, ${PROCESSES} processes per fleet, both fleets alive throughout, lock TTL ${LOCK_TTL_MS} ms and wait bound ${WAIT_TIMEOUT_MS} ms.`,
@@ -244,8 +255,9 @@ export function fleetBlock(r) {
     `| ${PROCESSES} processes × ${REQUESTS} concurrent calls, one \`leaveTrustedLocation()\` per round (${r.rounds} rounds per fleet, taking turns) | With the coordinator | Without | Target |`,
     '| --- | --- | --- | --- |',
     `| Token requests answering the challenge, per round | ${w.withClaims.join(', ')} | ${wo.withClaims.join(', ')} | 1 with it ${mark(w.withClaims.every((n) => n === 1))} |`,
+    `| Fallbacks the processes reported (\`onFallback\`: each one more token request), per round | ${w.fallbacks.map((n, i) => fellBack(n, w.fallbackReasons[i])).join('; ')} | – | token requests = 1 + fallbacks ${mark(w.withClaims.every((n, i) => n === 1 + w.fallbacks[i]))} |`,
     `| Calls that succeeded, per round | ${w.succeeded.map((n) => `${n}/${w.calls}`).join(', ')} | ${wo.succeeded.map((n) => `${n}/${wo.calls}`).join(', ')} | all ${mark(w.succeeded.every((n) => n === w.calls))} |`,
-    `| Fleet start-up: token requests (first call in every process at once) | ${r.startup.with.tokenRequests} | ${r.startup.without.tokenRequests} | 1 ${mark(r.startup.with.tokenRequests === 1)} |`,
+    `| Fleet start-up: token requests (first call in every process at once) | ${r.startup.with.tokenRequests} (fallbacks: ${fellBack(r.startup.with.fallbacks, r.startup.with.fallbackReasons)}) | ${r.startup.without.tokenRequests} | 1 ${mark(r.startup.with.tokenRequests === 1)} |`,
     `| Recovery latency per call, median of all ${w.calls * w.runs} calls | ${fixed(w.medianMs)} ms | ${fixed(wo.medianMs)} ms | ratio **${fixed(ratio, 2)}×** (≤ 1.3× ${mark(ratio <= 1.3)}) |`,
     `| Slowest call | ${fixed(w.maxMs, 0)} ms | ${fixed(wo.maxMs, 0)} ms | |`,
     `| Redis commands per event, whole fleet (median round) | ${w.redisCommands} | – | |`,
@@ -259,8 +271,8 @@ export function fleetBlock(r) {
     '',
     'Faults during a storm of 5 calls per process, coordinated fleet:',
     '',
-    '| Fault | Calls that succeeded | Token requests | Slowest call | Target: all, ≤ processes |',
-    '| --- | --- | --- | --- | --- |',
+    '| Fault | Calls that succeeded | Token requests | Fallbacks reported | Slowest call | Target: all, ≤ processes |',
+    '| --- | --- | --- | --- | --- | --- |',
     faultRow('Lock holder SIGKILLed while its token request hangs', r.faults.holderKilled),
     faultRow('Redis stopped', r.faults.redisStopped),
     faultRow('Redis stopped and restarted mid-storm', r.faults.redisRestarted),

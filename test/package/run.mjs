@@ -8,6 +8,7 @@
  *   esm        `import` of every entry point (each `exports` subpath) gives its exports
  *   cjs        `require` of every entry point gives the same export names
  *   NodeNext   TypeScript over consumer/: the SPA stack, every entry point (from .ts and .cts),
+ *              what axios rejects with when a replay is challenged again (axios-errors.ts, .cts),
  *              and the README's emulator test, with `moduleResolution: NodeNext` and no skipLibCheck
  *   Bundler    the same with `moduleResolution: Bundler` (.ts only)
  *   spa bundle esbuild browser bundle of consumer/spa.ts, MSAL and axios external: nothing else
@@ -173,21 +174,7 @@ async function check(name, command, args, verify) {
  * A check whose only errors are these passes and names them; once one no longer shows, the check
  * fails until it is removed from here, so this list cannot outlive the defects.
  */
-const KNOWN_TYPE_ERRORS = {
-  'types, NodeNext': [
-    {
-      // axios' CommonJS typings (index.d.cts) declare `axios.AxiosError` as a type alias, which an
-      // `interface AxiosError` augmentation (packages/axios/src/attach.ts) cannot merge with: a
-      // CommonJS TypeScript consumer without skipLibCheck gets TS2300, and no `error.caeKit`.
-      defect:
-        "@cae-kit/axios's `declare module 'axios'` augments AxiosError, a type alias in axios' .d.cts",
-      errors: [
-        /^node_modules\/@cae-kit\/axios\/dist\/index\.d\.cts\(\d+,\d+\): error TS2300: Duplicate identifier 'AxiosError'\.$/,
-        /^node_modules\/axios\/index\.d\.cts\(\d+,\d+\): error TS2300: Duplicate identifier 'AxiosError'\.$/,
-      ],
-    },
-  ],
-}
+const KNOWN_TYPE_ERRORS = {}
 
 /** tsc's verdict once the known errors of `name` are set aside. */
 function typeErrors(name) {

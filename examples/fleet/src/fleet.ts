@@ -10,7 +10,13 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { FromWorker, RequestResult, ToWorker, WorkerConfig } from './protocol'
+import type {
+  AcquisitionReport,
+  FromWorker,
+  RequestResult,
+  ToWorker,
+  WorkerConfig,
+} from './protocol'
 
 /** Where the daemons find the emulator (a `RunningEmulator` has all of these). */
 export interface FleetEmulator {
@@ -44,6 +50,8 @@ export interface FleetOptions {
 /** One storm: each process's calls, in process order. */
 export interface StormResult {
   results: RequestResult[][]
+  /** Each process's own acquisitions and fallbacks, in process order (none for a dead one). */
+  acquisitions: AcquisitionReport[]
   /** Wall time of the whole storm, in milliseconds. */
   ms: number
 }
@@ -79,7 +87,10 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
   const caFile = join(caDir, 'emulator-ca.pem')
   await writeFile(caFile, options.emulator.caCertPem)
   const listeners = new Set<(index: number) => void>()
-  const pending = new Map<number, { left: number; results: RequestResult[][] }>()
+  const pending = new Map<
+    number,
+    { left: number; results: RequestResult[][]; acquisitions: AcquisitionReport[] }
+  >()
   let nextStorm = 0
   const children: ChildProcess[] = []
   const settle: Array<() => void> = []
@@ -116,6 +127,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
         const storm = pending.get(message.id)
         if (!storm) return
         storm.results[index] = message.results
+        storm.acquisitions[index] = message.acquisitions
         storm.left--
         if (storm.left === 0) settle[message.id]?.()
       }
@@ -125,6 +137,7 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
       for (const [id, storm] of pending) {
         if (storm.results[index] === undefined) {
           storm.results[index] = []
+          storm.acquisitions[index] = { provider: 0, fallbacks: [] }
           storm.left--
           if (storm.left === 0) settle[id]?.()
         }
@@ -166,16 +179,17 @@ export async function startFleet(options: FleetOptions): Promise<Fleet> {
       const results = children.map((child) =>
         isAlive(child) ? undefined : [],
       ) as RequestResult[][]
+      const acquisitions = children.map(() => ({ provider: 0, fallbacks: [] }) as AcquisitionReport)
       const done = new Promise<void>((resolve) => {
         settle[id] = resolve
       })
-      pending.set(id, { left: live.length, results })
+      pending.set(id, { left: live.length, results, acquisitions })
       const started = performance.now()
       const order: ToWorker = { type: 'storm', id, requests }
       for (const child of live) child.send(order)
       if (live.length > 0) await done
       pending.delete(id)
-      return { results, ms: performance.now() - started }
+      return { results, acquisitions, ms: performance.now() - started }
     },
     onAcquiring(listener) {
       listeners.add(listener)

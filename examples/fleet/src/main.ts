@@ -64,7 +64,16 @@ function describe(t: StormTally): string {
     .map(([code, count]) => `${count}× ${code}`)
     .join(', ')
   const throttled = t.throttled ? ` (${t.throttled} throttled: 429)` : ''
-  return `${t.tokenRequests} token request${t.tokenRequests === 1 ? '' : 's'}${throttled}, ${t.succeeded}/${t.calls} calls ok${failures ? `, ${failures}` : ''}, median ${t.medianMs.toFixed(0)} ms`
+  return `${t.tokenRequests} token request${t.tokenRequests === 1 ? '' : 's'}${throttled}, ${t.succeeded}/${t.calls} calls ok${failures ? `, ${failures}` : ''}, median ${t.medianMs.toFixed(0)} ms${fallbacksOf(t)}`
+}
+
+/** The coordinators' fallbacks (each one more token request), by reason: `, 1 fallback (timeout)`. */
+function fallbacksOf(t: StormTally): string {
+  if (t.fallbacks === 0) return ''
+  const reasons = Object.entries(t.fallbackReasons)
+    .map(([reason, count]) => (count === 1 ? reason : `${count}× ${reason}`))
+    .join(', ')
+  return `, ${t.fallbacks} fallback${t.fallbacks === 1 ? '' : 's'} (${reasons})`
 }
 
 async function runMode(
@@ -124,7 +133,9 @@ async function main(): Promise<number> {
     events(requests).forEach((event, i) => {
       const a = withCoordinator[i]
       const b = without[i]
-      if (a && b) console.log(`  ${event.name}: ${a.tokenRequests} / ${b.tokenRequests}`)
+      // With the coordinator: one (the lock holder's) plus one per fallback its processes reported.
+      const fell = a?.fallbacks ? ` (${a.fallbacks} fell back)` : ''
+      if (a && b) console.log(`  ${event.name}: ${a.tokenRequests}${fell} / ${b.tokenRequests}`)
     })
     return 0
   } finally {

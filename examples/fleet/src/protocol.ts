@@ -1,4 +1,5 @@
 /** What the fleet's parent and its daemon processes say to each other (over the fork IPC channel). */
+import type { RedisFallbackReason } from '@cae-kit/redis'
 
 /** A daemon process's settings, passed in the `CAE_FLEET_WORKER` environment variable (JSON). */
 export interface WorkerConfig {
@@ -44,4 +45,15 @@ export type FromWorker =
   | { type: 'ready' }
   /** The daemon's token provider was called: this process is asking Entra itself. */
   | { type: 'acquiring' }
-  | { type: 'storm'; id: number; results: RequestResult[] }
+  | { type: 'storm'; id: number; results: RequestResult[]; acquisitions: AcquisitionReport }
+
+/** What a daemon's own token acquisitions did during one storm. */
+export interface AcquisitionReport {
+  /** Calls of its token provider: each is one token request of this process. */
+  provider: number
+  /**
+   * Of those, the acquisitions its coordinator ended without Redis (`onFallback`), by reason;
+   * the others it made holding the fleet's lock.
+   */
+  fallbacks: RedisFallbackReason[]
+}

@@ -21,6 +21,15 @@ export interface StormTally {
   withClaims: number
   /** Of those, how many the emulator throttled (429). */
   throttled: number
+  /** Token provider calls the processes reported (each one token request of its process). */
+  acquisitions: number
+  /**
+   * Of those, how many the coordinators made without Redis (`onFallback`): each costs the fleet
+   * one token request on top of the lock holder's.
+   */
+  fallbacks: number
+  /** The fallbacks by reason (`timeout`, `backoff`, `wait-bound`…). */
+  fallbackReasons: Record<string, number>
   /** Median and slowest call, in milliseconds. */
   medianMs: number
   maxMs: number
@@ -66,6 +75,9 @@ export function tally(
     .slice(logStart)
     .filter((r) => r.clientId === clientId)
   const ms = calls.map((call) => call.ms)
+  const fallbacks = storm.acquisitions.flatMap((report) => report.fallbacks)
+  const fallbackReasons: Record<string, number> = {}
+  for (const reason of fallbacks) fallbackReasons[reason] = (fallbackReasons[reason] ?? 0) + 1
   const errors = new Set<string>()
   for (const call of calls) if (call.code) errors.add(`${call.code}: ${call.message ?? ''}`)
   return {
@@ -76,6 +88,9 @@ export function tally(
     tokenRequests: tokens.length,
     withClaims: tokens.filter((r) => answersChallenge(r.claims)).length,
     throttled: tokens.filter((r) => r.status === 429).length,
+    acquisitions: storm.acquisitions.reduce((sum, report) => sum + report.provider, 0),
+    fallbacks: fallbacks.length,
+    fallbackReasons,
     medianMs: median(ms),
     maxMs: ms.length ? Math.max(...ms) : 0,
   }

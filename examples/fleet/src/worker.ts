@@ -9,14 +9,20 @@
 import { ConfidentialClientApplication } from '@azure/msal-node'
 import { createCaeFetch, isCaeError, type TokenProvider } from '@cae-kit/core'
 import { fromMsalNode } from '@cae-kit/msal-node'
-import { createRedisCoordinator } from '@cae-kit/redis'
+import { createRedisCoordinator, type RedisFallbackListener } from '@cae-kit/redis'
 import { createClient } from 'redis'
-import type { FromWorker, RequestResult, ToWorker, WorkerConfig } from './protocol'
+import type {
+  AcquisitionReport,
+  FromWorker,
+  RequestResult,
+  ToWorker,
+  WorkerConfig,
+} from './protocol'
 
 const send = (message: FromWorker) => process.send?.(message)
 
 /** The Redis coordinator and what closes it; the client is ours, so we close it too. */
-async function connectCoordinator(config: WorkerConfig) {
+async function connectCoordinator(config: WorkerConfig, onFallback: RedisFallbackListener) {
   if (!config.redisUrl) return undefined
   const client = createClient({ url: config.redisUrl })
   // node-redis reports connection trouble as 'error' events; the coordinator falls back by itself.
@@ -29,6 +35,8 @@ async function connectCoordinator(config: WorkerConfig) {
     encryptionKey: config.encryptionKey,
     ...(config.lockTtlMs !== undefined && { lockTtlMs: config.lockTtlMs }),
     ...(config.waitTimeoutMs !== undefined && { waitTimeoutMs: config.waitTimeoutMs }),
+    // Each acquisition made without Redis costs the fleet one more token request: worth a metric.
+    onFallback,
   })
   return {
     coordinator,
@@ -71,14 +79,19 @@ async function main(): Promise<void> {
     },
   })
   const msal = fromMsalNode(app, { flow: 'clientCredentials' })
+  // What this process's own acquisitions did since the last storm began (reported with it).
+  let acquisitions: AcquisitionReport = { provider: 0, fallbacks: [] }
   // Tells the parent when this process itself asks Entra (the tests kill the lock holder then).
   const tokenProvider: TokenProvider = {
     getToken(request) {
+      acquisitions.provider++
       send({ type: 'acquiring' })
       return msal.getToken(request)
     },
   }
-  const coordination = await connectCoordinator(config)
+  const coordination = await connectCoordinator(config, ({ reason }) => {
+    acquisitions.fallbacks.push(reason)
+  })
   const caeFetch = createCaeFetch({
     tokenProvider,
     resources: [{ url: config.apiUrl, scopes: config.scopes }],
@@ -107,8 +120,9 @@ async function main(): Promise<void> {
       process.disconnect()
       return
     }
+    acquisitions = { provider: 0, fallbacks: [] }
     const results = await Promise.all(Array.from({ length: message.requests }, call))
-    send({ type: 'storm', id: message.id, results })
+    send({ type: 'storm', id: message.id, results, acquisitions })
   })
   send({ type: 'ready' })
 }

@@ -2,6 +2,7 @@
  * Turns whatever an API call rejected with into one sentence for the user, and says whether the
  * account is blocked (nothing to do but contact an admin) or the user can act (sign in, retry).
  */
+import { isCaeAxiosError } from '@cae-kit/axios'
 import type { CaeErrorCode, CaeUnsatisfiedCode } from '@cae-kit/core'
 import { isCaeError } from '@cae-kit/core'
 import { isAxiosError } from 'axios'
@@ -89,11 +90,11 @@ export function describeFailure(error: unknown, identityProvider = 'the emulator
       code: cae.code,
     }
   }
+  // A replay challenged again is no cae-kit error: axios rejects with its own error, and
+  // `caeKit` says what the API still asks for.
+  if (isCaeAxiosError(error))
+    return { ...(messages[error.caeKit.code] as Failure), code: error.caeKit.code }
   if (isAxiosError(error)) {
-    // A replay challenged again is no cae-kit error: axios rejects with its own error, and
-    // `caeKit` says what the API still asks for.
-    if (error.caeKit)
-      return { ...(messages[error.caeKit.code] as Failure), code: error.caeKit.code }
     if (!error.response)
       return { state: 'error', message: `The API is unreachable: ${error.message}` }
     return {

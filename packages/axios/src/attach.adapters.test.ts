@@ -1,8 +1,9 @@
-import axios, { isAxiosError, isCancel } from 'axios'
+import axios, { isCancel } from 'axios'
 import { HttpResponse, http } from 'msw'
 import { afterEach, describe, expect, it } from 'vitest'
 import { counting, resources, useChallengingApi } from '../test/challenging-api'
 import { attachCae } from './attach'
+import { isCaeAxiosError } from './cae-axios-error'
 
 let challengeOutside = false
 const { seen, revoked } = useChallengingApi({
@@ -34,7 +35,7 @@ describe('adapters, cancellation and detach', () => {
     revoked.add('Bearer tok-2')
     revoked.add('Bearer tok-3')
     const error = await instance.post('https://api.test/v1/me', { a: 1 }).catch((e: unknown) => e)
-    expect(isAxiosError(error) && error.caeKit?.code).toBe('ERR_CAE_CHALLENGE_AFTER_REPLAY')
+    expect(isCaeAxiosError(error) && error.caeKit.code).toBe('ERR_CAE_CHALLENGE_AFTER_REPLAY')
     expect(seen.map((s) => s.body)).toEqual(['', '{"a":1}', '{"a":1}', '{"a":1}', '{"a":1}'])
   })
 

@@ -11,6 +11,7 @@ import { type CaeEvent, encodeClaims, type TokenProvider, type TokenRequest } fr
 import axios, { type AxiosError, isAxiosError } from 'axios'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { attachCae } from './attach'
+import { isCaeAxiosError } from './cae-axios-error'
 
 const CHALLENGE = `Bearer error="insufficient_claims", claims="${encodeClaims(
   '{"access_token":{"nbf":{"essential":true}}}',
@@ -253,8 +254,9 @@ describe.each(adapters)('no token text (%s adapter)', (adapter) => {
   it('leaves none in events, log lines or the unsatisfied error’s message and caeKit', async () => {
     const { instance, events, logged } = observed(adapter, (n) => `SECRET-${n}`)
     challenging.add('/me')
-    const error = (await instance.get(`${origin}/me`).catch((e: unknown) => e)) as AxiosError
-    expect(error.caeKit?.code).toBe('ERR_CAE_CHALLENGE_AFTER_REPLAY')
+    const error = await instance.get(`${origin}/me`).catch((e: unknown) => e)
+    if (!isCaeAxiosError(error)) throw error
+    expect(error.caeKit.code).toBe('ERR_CAE_CHALLENGE_AFTER_REPLAY')
     expect(seen.map((s) => s.authorization)).toEqual(['Bearer SECRET-1', 'Bearer SECRET-2'])
     expect(events.map((event) => event.type)).toEqual(
       expect.arrayContaining(['token', 'challenge', 'replay', 'challenge-unsatisfied']),

@@ -1,9 +1,10 @@
 // @vitest-environment node
 import { Readable } from 'node:stream'
-import axios, { isAxiosError } from 'axios'
+import axios from 'axios'
 import { describe, expect, it } from 'vitest'
 import { counting, resources, useChallengingApi } from '../test/challenging-api'
 import { attachCae } from './attach'
+import { isCaeAxiosError } from './cae-axios-error'
 
 const { seen, revoked } = useChallengingApi()
 
@@ -66,8 +67,8 @@ describe('opt-outs, ended streams and retries', () => {
     revoked.add('Bearer tok-1')
     revoked.add('Bearer tok-2')
     const error = await instance.get('https://api.test/v1/me').catch((e: unknown) => e)
-    if (!isAxiosError(error) || !error.config) throw error
-    expect(error.caeKit?.code).toBe('ERR_CAE_CHALLENGE_AFTER_REPLAY')
+    if (!isCaeAxiosError(error) || !error.config) throw error
+    expect(error.caeKit.code).toBe('ERR_CAE_CHALLENGE_AFTER_REPLAY')
     // The app reacts (e.g. the user signs in again) and retries the failed call, the axios way.
     const fresh = await instance.get('https://api.test/v1/me')
     expect(fresh.status).toBe(200) // a new call is answered: tok-2 challenged, tok-3 replayed

@@ -12,11 +12,11 @@ import {
   type KeptBody,
   type RequestDescription,
   type SendAttempt,
-  type StepUpRequest,
   type UnsatisfiedReplay,
 } from '@cae-kit/core'
 import type { AxiosHeaders, AxiosInstance, AxiosResponse, InternalAxiosRequestConfig } from 'axios'
 import { type AxiosCopy, copyResolver } from './axios-copy'
+import type { CaeAxiosErrorInfo } from './cae-axios-error'
 import { bodyForDescription } from './data-shape'
 import { guardRedirects } from './http-redirects'
 import { finalUrl, guardedFetch, RedirectChannel } from './redirect-channel'
@@ -31,31 +31,13 @@ export interface CaeAxiosRequestState {
   readonly authorized?: boolean | undefined
 }
 
-/**
- * Set as `error.caeKit` on the `AxiosError` a replay rejects with when it was challenged again:
- * `error.response` is that second 401, and this says what the server still asks for.
- */
-export interface CaeAxiosErrorInfo {
-  /** Always `ERR_CAE_CHALLENGE_AFTER_REPLAY`. */
-  readonly code: 'ERR_CAE_CHALLENGE_AFTER_REPLAY'
-  /** Decoded claims (JSON text) of the second challenge, for a claims challenge. */
-  readonly claims?: string | undefined
-  /** Step-up requirements of the second challenge, for an RFC 9470 challenge. */
-  readonly stepUp?: StepUpRequest | undefined
-  /** Scopes of the resource. */
-  readonly scopes: readonly string[]
-}
-
+// Only the request config is augmented: it is an interface in both of axios' typings. `AxiosError`
+// is a type alias in its CommonJS typings (no interface merges with it): see `isCaeAxiosError`.
 declare module 'axios' {
   // biome-ignore lint/suspicious/noExplicitAny: augmentation must repeat axios' own type parameters
   interface AxiosRequestConfig<D = any, P = any> {
     /** cae-kit's per-request state; set by `attachCae`, do not set it yourself. */
     caeKit?: CaeAxiosRequestState
-  }
-  // biome-ignore lint/suspicious/noExplicitAny: augmentation must repeat axios' own type parameters
-  interface AxiosError<T = unknown, D = any, P = any> {
-    /** Present when a cae-kit replay was challenged again (see `CaeAxiosErrorInfo`). */
-    caeKit?: CaeAxiosErrorInfo
   }
 }
 
@@ -193,7 +175,7 @@ class AxiosTransport implements CaeTransport<AxiosResponse> {
     }
   }
 
-  /** The replay was challenged again: axios' own error for it, carrying `caeKit`. */
+  /** The replay was challenged again: axios' own error for it, carrying `caeKit` (see `isCaeAxiosError`). */
   unsatisfied(report: UnsatisfiedReplay<AxiosResponse>): AxiosResponse {
     if (report.rejection === undefined) return report.result
     const error = report.rejection.reason as AxiosErrorLike
@@ -238,7 +220,8 @@ class AxiosTransport implements CaeTransport<AxiosResponse> {
  * @returns A function that removes the interceptor again (requests already sent finish as they
  *   started).
  * Requests then reject with: the `AxiosError` axios throws for the replay when it is challenged
- * again (`error.response` is the second 401, `error.caeKit.claims` what it asks for);
+ * again (`isCaeAxiosError(error)` narrows it: `error.response` is the second 401,
+ * `error.caeKit.claims` what it asks for);
  * `TokenAcquisitionError` (`ERR_CAE_TOKEN_ACQUISITION_FAILED`, `response` = the 401); the
  * provider's own `CaeError` unchanged (e.g. `ERR_CAE_INTERACTION_REQUIRED`);
  * `BodyNotReplayableError` (`ERR_CAE_BODY_NOT_REPLAYABLE`); axios' `CanceledError` when aborted;

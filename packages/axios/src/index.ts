@@ -36,5 +36,7 @@ export {
   PopupBlockedError,
   TokenAcquisitionError,
 } from '@cae-kit/core'
-export type { CaeAxiosErrorInfo, CaeAxiosRequestState } from './attach'
+export type { CaeAxiosRequestState } from './attach'
 export { attachCae } from './attach'
+export type { CaeAxiosError, CaeAxiosErrorInfo } from './cae-axios-error'
+export { isCaeAxiosError } from './cae-axios-error'

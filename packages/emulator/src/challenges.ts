@@ -83,8 +83,9 @@ export function evaluateToken(
       return { type: capable ? 'challenge' : 'refuse', decision }
     }
   }
-  if (state.faults.alwaysChallenge) {
-    const decision: CaeDecision = { kind: 'event', cause: 'ForcedChallenge', at: ctx.config.now() }
+  if (state.faults.alwaysChallenge !== false) {
+    const at = state.faults.alwaysChallenge
+    const decision: CaeDecision = { kind: 'event', cause: 'ForcedChallenge', at }
     return { type: 'challenge', decision }
   }
   return undefined

@@ -259,7 +259,7 @@ export function createAdmin(ctx: Context, rewind: () => void): EmulatorAdmin {
       return record('delayTokenRequests', { detail: { count, ms } })
     },
     alwaysChallenge(enabled) {
-      state.faults.alwaysChallenge = requireBoolean('enabled', enabled)
+      state.faults.alwaysChallenge = requireBoolean('enabled', enabled) && ctx.config.now()
       return record('alwaysChallenge', { detail: { enabled } })
     },
     tokenRequests: () => state.tokenLog.map((r) => ({ ...r, capabilities: [...r.capabilities] })),

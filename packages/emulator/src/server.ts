@@ -126,11 +126,15 @@ async function writeResponse(res: ServerResponse, response: Response): Promise<v
   res.end(Buffer.from(await response.arrayBuffer()))
 }
 
+/** How long the emulator keeps an idle keep-alive socket open: longer than any client does. */
+const IDLE_SOCKET_MS = 65_000
+
 function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const onError = (error: Error) => reject(error)
     server.once('error', onError)
-    server.listen(port, host, () => {
+    // A storm of 1,000 concurrent TLS connections overflows Node's default accept queue (511).
+    server.listen({ port, host, backlog: 4096 }, () => {
       server.off('error', onError)
       resolve((server.address() as AddressInfo).port)
     })
@@ -194,8 +198,8 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
     (certDir === undefined ? await generateCertificate() : await loadOrCreateCertificate(certDir))
   let fallbackHost = 'localhost'
   let servedPort = port
-  const make = () =>
-    createServer({ cert: certificate.cert, key: certificate.key }, (req, res) => {
+  const make = () => {
+    const server = createServer({ cert: certificate.cert, key: certificate.key }, (req, res) => {
       const { host } = req.headers
       if (host !== undefined && !isServedHost(host, servedPort)) {
         res.writeHead(421, { 'content-type': 'text/plain; charset=utf-8' })
@@ -210,6 +214,11 @@ export async function startEmulator(options: StartEmulatorOptions = {}): Promise
           res.end('bad request')
         })
     })
+    // Clients close idle keep-alive sockets first (Node's agent after 5 s, undici after 4 s): a
+    // server closing at 5 s races a client reusing the socket at that moment (ECONNRESET).
+    server.keepAliveTimeout = IDLE_SOCKET_MS
+    return server
+  }
   const bound = await bindLoopback(make, port)
   fallbackHost = `localhost:${bound.port}`
   servedPort = bound.port

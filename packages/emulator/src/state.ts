@@ -126,7 +126,11 @@ export type PendingSignIn = {
 export type Faults = {
   fail?: { count: number; status: number; error: string }
   delay?: { count: number; ms: number }
-  alwaysChallenge: boolean
+  /**
+   * When `alwaysChallenge` was switched on (ms since the epoch), or false. Every forced challenge
+   * carries that moment, as a real event has one time: claims do not change from one second to the next.
+   */
+  alwaysChallenge: false | number
 }
 
 /**

@@ -123,6 +123,28 @@ it('challenges every token, fresh ones too, while alwaysChallenge is on', async 
   expect((await callApi(await appToken(app))).status).toBe(200)
 })
 
+it('stamps every forced challenge with the moment alwaysChallenge was switched on', async () => {
+  let now = Date.UTC(2026, 0, 1, 12, 0, 0, 900)
+  const clocked = await startEmulator({ port: 0, now: () => now })
+  try {
+    const app = new ConfidentialClientApplication(
+      clocked.msalNodeConfig({ clientCapabilities: ['CP1'] }),
+    )
+    const token = await app.acquireTokenByClientCredential({ scopes: [clocked.apiScopes.app] })
+    clocked.admin.alwaysChallenge(true)
+    const call = () =>
+      clocked.fetch(`${clocked.apiUrl}/messages`, {
+        headers: { authorization: `Bearer ${token?.accessToken}` },
+      })
+    const first = challengeClaims((await call()).headers.get('www-authenticate'))
+    now += 200 // the next call crosses a second boundary: the event's time must not move with it
+    const second = challengeClaims((await call()).headers.get('www-authenticate'))
+    expect(second).toBe(first)
+  } finally {
+    await clocked.close()
+  }
+})
+
 it('never sends CAE challenges for tokens without CP1: they are short-lived instead', async () => {
   const token = await appToken(daemon([]))
   const payload = decodeJwt(token)

@@ -40,7 +40,8 @@ type Acquire = (signal: AbortSignal) => Promise<AccessToken>
  *
  * Redis is never the outage: a Redis call that does not answer within 250 ms, a client that is
  * not ready, or a wait longer than `waitTimeoutMs` ends in the in-process acquisition (this
- * process's provider), reported to `onFallback` when given. A lock holder that dies is replaced once `lockTtlMs` passes; a lock is
+ * process's provider), reported to `onFallback` when given; so is a process replacing a holder
+ * whose lock expired. Each of these is one more token request for the fleet. A lock holder that dies is replaced once `lockTtlMs` passes; a lock is
  * released only by its owner; every waiter's `AbortSignal` is honoured.
  *
  * @param client - A connected node-redis client (`createClient()` of `redis` 5 or 6). It stays
@@ -147,9 +148,12 @@ export function createRedisCoordinator(
   async function coordinate(request: CoordinatedAcquisition, acquire: Acquire) {
     const { signal } = request
     const startedAt = Date.now()
-    /** This process's own acquisition, reported: it costs the fleet one more token request. */
-    const inProcess = (reason: RedisFallbackReason) => {
+    /** Reports an acquisition that costs the fleet one more token request. */
+    const fallingBack = (reason: RedisFallbackReason) =>
       report(onFallback, { reason, ms: Date.now() - startedAt })
+    /** This process's own acquisition, without Redis. */
+    const inProcess = (reason: RedisFallbackReason) => {
+      fallingBack(reason)
       return acquire(signal)
     }
     const skip = unusable()
@@ -159,6 +163,8 @@ export function createRedisCoordinator(
     const owner = randomUUID()
     const deadline = startedAt + waitTimeoutMs
     let ignoreEntry = false
+    /** When the lock this acquisition last found held by another process expires. */
+    let heldUntil: number | undefined
     for (;;) {
       signal.throwIfAborted()
       const unavailable = unusable()
@@ -196,6 +202,9 @@ export function createRedisCoordinator(
       }
       if (outcome.kind === 'owner') {
         listening.cancel()
+        // The holder it waited for kept the lock past its TTL (it died, or its token request took
+        // longer) and shared nothing: this process asks in its place, one more token request.
+        if (heldUntil !== undefined && Date.now() >= heldUntil) fallingBack('lock-expired')
         return own(request, acquire, keys, owner)
       }
       const left = deadline - Date.now()
@@ -205,6 +214,7 @@ export function createRedisCoordinator(
       }
       // Wake on the holder's notification, or when its lock expires (a holder that died).
       const lockLeft = outcome.ttlMs > 0 ? outcome.ttlMs + 5 : outcome.ttlMs === -2 ? 0 : left
+      if (outcome.ttlMs > 0) heldUntil = Date.now() + outcome.ttlMs
       try {
         await listening.wait(Math.min(lockLeft, left), signal)
       } finally {

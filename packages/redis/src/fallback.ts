@@ -1,6 +1,8 @@
 /**
- * Fallback reports: each acquisition that a coordinator ends in-process instead of through Redis
- * is reported to `onFallback`, so operators see when a fleet stops coordinating.
+ * Fallback reports: each acquisition that does not get the fleet's shared outcome and asks this
+ * process's provider besides the lock holder's (in-process, without Redis, or in place of a holder
+ * whose lock expired) is reported to `onFallback`, so operators see when a fleet stops
+ * coordinating: each one is one more token request.
  *
  * @module
  */
@@ -8,12 +10,14 @@
 import { RedisTimeout } from './client'
 
 /**
- * Why an acquisition went without Redis:
+ * Why an acquisition asked this process's provider besides the lock holder:
  * - `timeout`: a Redis call was not decided within 250 ms;
  * - `error`: a Redis call failed (connection lost, a command error);
  * - `disconnected`: the client was not ready (connecting, reconnecting, closed by its owner);
  * - `backoff`: Redis failed or was slow less than 1 s ago, so this acquisition did not ask it;
  * - `wait-bound`: another process held the lock past `waitTimeoutMs`;
+ * - `lock-expired`: the process it waited for kept the lock past `lockTtlMs` (it died, or its
+ *   token request took longer) and shared nothing: this one acquires in its place, under the lock;
  * - `closed`: the coordinator was closed.
  */
 export type RedisFallbackReason =
@@ -22,13 +26,17 @@ export type RedisFallbackReason =
   | 'disconnected'
   | 'backoff'
   | 'wait-bound'
+  | 'lock-expired'
   | 'closed'
 
-/** One acquisition that a coordinator ended in-process. Carries no token, key or claims. */
+/**
+ * One acquisition that asks this process's provider besides the fleet's lock holder (one more
+ * token request). Carries no token, key or claims.
+ */
 export interface RedisFallbackEvent {
-  /** Why Redis was not used. */
+  /** Why the shared outcome was not used. */
   readonly reason: RedisFallbackReason
-  /** How long this acquisition spent on Redis before falling back, in milliseconds. */
+  /** How long this acquisition spent on Redis before asking its provider, in milliseconds. */
   readonly ms: number
 }
 

@@ -34,9 +34,10 @@ export interface RedisCoordinatorOptions {
    */
   waitTimeoutMs?: number | undefined
   /**
-   * Called (synchronously) for each acquisition that goes without Redis: it then asks this
-   * process's provider, which costs the fleet one more token request. Count or log these to see
-   * when the fleet stops coordinating. The event carries no token, key or claims; a listener
+   * Called (synchronously) for each acquisition that asks this process's provider besides the
+   * fleet's lock holder: without Redis (no answer within 250 ms, an error, a disconnected client,
+   * a wait past `waitTimeoutMs`), or in place of a holder whose lock expired. Each costs the fleet
+   * one more token request: count or log these to see when the fleet stops coordinating. The event carries no token, key or claims; a listener
    * that throws is ignored.
    * @default undefined (not reported)
    * @example

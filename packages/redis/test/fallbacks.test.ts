@@ -22,7 +22,9 @@ describe.each(CLIENTS)('%s', (_name, open) => {
   })
 
   /** A coordinator on a client of its own, recording what it reports. */
-  async function coordinator(options: { waitTimeoutMs?: number; namespace?: string } = {}) {
+  async function coordinator(
+    options: { lockTtlMs?: number; waitTimeoutMs?: number; namespace?: string } = {},
+  ) {
     const connection = await open(redis().url)
     const events: RedisFallbackEvent[] = []
     const namespace = options.namespace ?? randomUUID()
@@ -83,6 +85,28 @@ describe.each(CLIENTS)('%s', (_name, open) => {
     expect(holder.events).toEqual([])
     expect(waiter.events.map((event) => event.reason)).toEqual(['wait-bound'])
     expect(waiter.events[0]?.ms).toBeGreaterThanOrEqual(300)
+  })
+
+  it('reports taking over from a holder whose lock expired, and not a holder that released it', async () => {
+    const holder = await coordinator({ lockTtlMs: 300 })
+    const waiter = await coordinator({ lockTtlMs: 300, namespace: holder.namespace })
+    const holding = holder.coordinator.acquire(acquisition(), provider('holder', 1_000).acquire)
+    await sleep(50)
+    const own = provider('waiter')
+    expect((await waiter.coordinator.acquire(acquisition(), own.acquire)).token).toMatch(
+      /^waiter-1-/,
+    )
+    expect(waiter.events.map((event) => event.reason)).toEqual(['lock-expired'])
+    await holding
+    // A holder that finishes in time: its waiter takes its token, nothing is reported.
+    const next = acquisition({ partition: 'next' })
+    const quick = holder.coordinator.acquire(next, provider('quick', 100).acquire)
+    await sleep(20)
+    const token = await waiter.coordinator.acquire(next, provider('unused').acquire)
+    expect(token.token).toBe((await quick).token)
+    expect([...holder.events, ...waiter.events].map((event) => event.reason)).toEqual([
+      'lock-expired',
+    ])
   })
 
   it('acquires as usual when the listener throws or rejects', async () => {
