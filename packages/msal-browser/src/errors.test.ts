@@ -7,13 +7,12 @@ import {
 } from '@azure/msal-browser'
 import { describe, expect, it } from 'vitest'
 import { serverError } from '../test/fakes'
-import {
-  claimsOf,
-  classifyInteractive,
-  interactionError,
-  isAccessBlocked,
-  needsInteraction,
-} from './errors'
+import { claimsOf, classifyEntraError, classifyInteractive, interactionError } from './errors'
+
+// The provider asks core's Entra table (`classifyEntraError`) about MSAL's own error classes.
+const needsInteraction = (error: unknown) =>
+  classifyEntraError(error) === 'ERR_CAE_INTERACTION_REQUIRED'
+const isAccessBlocked = (error: unknown) => classifyEntraError(error) === 'ERR_CAE_ACCESS_BLOCKED'
 
 describe('needsInteraction', () => {
   it.each([

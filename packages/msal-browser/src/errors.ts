@@ -25,37 +25,13 @@ export {
   BodyNotReplayableError,
   CaeError,
   CaeOptionsError,
+  classifyEntraError,
   createCaeError,
   InteractionCancelledError,
   InteractionRequiredError,
   isCaeError,
   PopupBlockedError,
 }
-
-const codeOf = (error: unknown): string => `${(error as { errorCode?: unknown } | null)?.errorCode}`
-
-/**
- * Tells whether a silent failure can be fixed by an interactive prompt: core's Entra table (see
- * `classifyEntraError`), shared with `@cae-kit/msal-node` and `fromTokenCredential`.
- *
- * @param error - What `acquireTokenSilent` rejected with.
- * @returns True for `InteractionRequiredAuthError` and the codes that mean the same
- *   (`invalid_grant` without sub-error, `token_refresh_required`, `no_account_error`...), unless
- *   the account or application is blocked.
- */
-export const needsInteraction = (error: unknown): boolean =>
-  classifyEntraError(error) === 'ERR_CAE_INTERACTION_REQUIRED'
-
-/**
- * Tells whether an MSAL error says the account or application is blocked outright.
- *
- * @param error - Any MSAL error.
- * @returns True when its `errorNo` or message names a blocking AADSTS number (disabled, deleted,
- *   locked or unassigned user, Conditional Access block, disabled or deleted application) or its
- *   code is `unauthorized_client`.
- */
-export const isAccessBlocked = (error: unknown): boolean =>
-  classifyEntraError(error) === 'ERR_CAE_ACCESS_BLOCKED'
 
 /** Claims an MSAL `InteractionRequiredAuthError` asks for (its `claims` field), if any. */
 export const claimsOf = (error: unknown): string | undefined => {
@@ -80,12 +56,15 @@ export type InteractiveFailure =
  * AADSTS error, otherwise undefined.
  */
 export const classifyInteractive = (error: unknown): InteractiveFailure | undefined => {
-  const code = codeOf(error)
+  const code = (error as { errorCode?: unknown } | null)?.errorCode
   if (code === 'popup_window_error' || code === 'empty_window_error') return 'ERR_CAE_POPUP_BLOCKED'
   // timed_out: MSAL 5 never learns that a popup on a COOP sign-in page was closed; it gives up
   // waiting for the redirect bridge after `popupBridgeTimeout` (60 s).
   if (code === 'user_cancelled' || code === 'timed_out') return 'ERR_CAE_INTERACTION_CANCELLED'
-  return isAccessBlocked(error) ? 'ERR_CAE_ACCESS_BLOCKED' : undefined
+  // A blocking AADSTS error (core's Entra table, shared with `@cae-kit/msal-node`).
+  return classifyEntraError(error) === 'ERR_CAE_ACCESS_BLOCKED'
+    ? 'ERR_CAE_ACCESS_BLOCKED'
+    : undefined
 }
 
 /**

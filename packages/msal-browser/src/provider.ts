@@ -9,12 +9,11 @@ import type { AccessToken, TokenProvider, TokenRequest } from '@cae-kit/core'
 import {
   CaeOptionsError,
   claimsOf,
+  classifyEntraError,
   classifyInteractive,
   type InteractiveFailure,
   interactionError,
-  isAccessBlocked,
   isCaeError,
-  needsInteraction,
 } from './errors'
 import { handoffFor, handoffKey } from './handoff'
 import { gateFor } from './interaction'
@@ -94,6 +93,8 @@ export const fromMsalBrowser = (
     let account = await resolveAccount()
     let wanted = claims
     let cause: unknown
+    const fail = (code: Parameters<typeof interactionError>[0], why?: unknown) =>
+      interactionError(code, why, scopes, wanted)
     // Claims only when present: MSAL treats any claims as "skip the access-token cache".
     const base = () => ({
       scopes,
@@ -104,9 +105,9 @@ export const fromMsalBrowser = (
       try {
         return toToken(await pca.acquireTokenSilent(base()))
       } catch (error) {
-        if (isAccessBlocked(error))
-          throw interactionError('ERR_CAE_ACCESS_BLOCKED', error, scopes, wanted)
-        if (!needsInteraction(error)) throw error
+        const outcome = classifyEntraError(error)
+        if (outcome === 'ERR_CAE_ACCESS_BLOCKED') throw fail(outcome, error)
+        if (!outcome) throw error
         // The token endpoint may name claims itself (e.g. a Conditional Access policy id).
         wanted ??= claimsOf(error)
         cause = error
@@ -116,8 +117,7 @@ export const fromMsalBrowser = (
     // MSAL cannot prove acr_values / max_age from its cache: a step-up always prompts.
     const token = stepUp ? undefined : await silent()
     if (token) return token
-    if (interaction === 'none')
-      throw interactionError('ERR_CAE_INTERACTION_REQUIRED', cause, scopes, wanted)
+    if (interaction === 'none') throw fail('ERR_CAE_INTERACTION_REQUIRED', cause)
 
     const prompt = async (kind: 'popup' | 'redirect'): Promise<AccessToken> => {
       // The user works in the prompt: cae-kit's acquisition bound waits until it closes (a
@@ -133,7 +133,7 @@ export const fromMsalBrowser = (
       try {
         await onInteraction?.({ kind, scopes, claims: wanted, account })
       } catch (error) {
-        throw interactionError('ERR_CAE_INTERACTION_CANCELLED', error, scopes, wanted)
+        throw fail('ERR_CAE_INTERACTION_CANCELLED', error)
       }
       const request = {
         ...interactiveRequest,
@@ -164,7 +164,7 @@ export const fromMsalBrowser = (
             const settled = () => abandoned.delete(pca)
             abandoned.add(pca)
             popup.then(settled, settled)
-            reject(interactionError('ERR_CAE_INTERACTION_CANCELLED', undefined, scopes, wanted))
+            reject(fail('ERR_CAE_INTERACTION_CANCELLED'))
           })
         })
         const token = toToken(result)
@@ -181,9 +181,7 @@ export const fromMsalBrowser = (
         }
         if (code === 'ERR_CAE_POPUP_BLOCKED' && options.fallbackToRedirect)
           return prompt('redirect')
-        throw code && !isCaeError(error)
-          ? interactionError(code as InteractiveFailure, error, scopes, wanted)
-          : error
+        throw code && !isCaeError(error) ? fail(code as InteractiveFailure, error) : error
       } finally {
         stop()
       }
@@ -198,13 +196,12 @@ export const fromMsalBrowser = (
         const handed = key ? await handoff.take(key, started) : undefined
         if (handed) {
           if ('token' in handed) return handed.token
-          throw interactionError(handed.code, undefined, scopes, wanted)
+          throw fail(handed.code)
         }
         const token = renewed && !stepUp && (await silent())
         if (token) return token
         // The user just closed the prompt another request opened: no second one now.
-        if (cancelled)
-          throw interactionError('ERR_CAE_INTERACTION_CANCELLED', cause, scopes, wanted)
+        if (cancelled) throw fail('ERR_CAE_INTERACTION_CANCELLED', cause)
         return prompt(interaction)
       },
       signal,
