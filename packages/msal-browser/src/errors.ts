@@ -67,6 +67,15 @@ export const classifyInteractive = (error: unknown): InteractiveFailure | undefi
     : undefined
 }
 
+// The four classes an interactive outcome can take. Not core's `createCaeError`: its table of
+// every cae-kit class would ride along in each app bundle.
+const CLASSES = {
+  ERR_CAE_ACCESS_BLOCKED: AccessBlockedError,
+  ERR_CAE_INTERACTION_CANCELLED: InteractionCancelledError,
+  ERR_CAE_INTERACTION_REQUIRED: InteractionRequiredError,
+  ERR_CAE_POPUP_BLOCKED: PopupBlockedError,
+}
+
 /**
  * Builds the coded error for an interactive outcome.
  *
@@ -83,8 +92,4 @@ export const interactionError = (
   claims: string | undefined,
 ): CaeError =>
   // The message is the code in words ('popup blocked', 'interaction cancelled', ...): no lookup table.
-  createCaeError(code, code.slice(8).toLowerCase().replace('_', ' '), {
-    cause,
-    scopes,
-    claims,
-  })
+  new CLASSES[code](code.slice(8).toLowerCase().replace('_', ' '), { cause, scopes, claims })
