@@ -28,6 +28,7 @@ import {
 } from './errors'
 import type { CaeEvent } from './events'
 import { type Acquirer, acquire, type Describe } from './internal/acquire'
+import { clock } from './internal/deadline'
 import { describeRequest } from './internal/pending-request'
 import { prepareReplayableBody } from './internal/replayable-body'
 import { findResource, parseRequestUrl, type ResolvedResource } from './internal/resources'
@@ -65,8 +66,6 @@ type EventFields = CaeEvent extends infer E
     ? Omit<E, 'url' | 'method' | 'scopes' | 'claims' | 'stepUp' | 'at' | 'durationMs'>
     : never
   : never
-
-const clock = (): number => globalThis.performance?.now() ?? Date.now()
 
 /**
  * How long a challenge the held token answered is not answered again for requests that carried
