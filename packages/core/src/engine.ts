@@ -28,6 +28,7 @@ import {
 } from './errors'
 import type { CaeEvent } from './events'
 import { type Acquirer, acquire, type Describe } from './internal/acquire'
+import { clock } from './internal/deadline'
 import { describeRequest } from './internal/pending-request'
 import { prepareReplayableBody } from './internal/replayable-body'
 import { findResource, parseRequestUrl, type ResolvedResource } from './internal/resources'
@@ -65,8 +66,6 @@ type EventFields = CaeEvent extends infer E
     ? Omit<E, 'url' | 'method' | 'scopes' | 'claims' | 'stepUp' | 'at' | 'durationMs'>
     : never
   : never
-
-const clock = (): number => globalThis.performance?.now() ?? Date.now()
 
 /**
  * How long a challenge the held token answered is not answered again for requests that carried
@@ -196,7 +195,7 @@ class Exchange<R> implements SendAttempt {
 
   /** Keeps the body (when there is one), then authorizes. */
   run(): Promise<R> {
-    if (this.#failure) return Promise.reject(this.#fail(this.#failure, undefined, undefined))
+    if (this.#failure) return Promise.reject(this.#fail(this.#failure))
     const transport = this.#transport
     let keeping = transport.keepBody?.(this.signal)
     if (keeping === undefined && transport.body != null) {
@@ -231,7 +230,7 @@ class Exchange<R> implements SendAttempt {
     return this.#acquire(undefined, held ? 'expired' : 'initial', held).then(
       (entry) => this.#send(entry),
       (error: unknown) => {
-        throw this.#fail(error, undefined, undefined)
+        throw this.#fail(error)
       },
     )
   }
@@ -243,10 +242,10 @@ class Exchange<R> implements SendAttempt {
     const sent = transport.send(token.authorization, this)
     return transport.resultOf
       ? sent.then(
-          (result) => this.#detectFirst(result, undefined),
+          (result) => this.#detectFirst(result),
           (error: unknown) => this.#detectRejected(error),
         )
-      : sent.then((result) => this.#detectFirst(result, undefined))
+      : sent.then((result) => this.#detectFirst(result))
   }
 
   /** A send that rejected: its result, when it carries one (axios' 401), is looked at too. */
@@ -257,7 +256,7 @@ class Exchange<R> implements SendAttempt {
   }
 
   /** 3. Detect: a result that is no challenge from inside the resource is the answer. */
-  #detectFirst(result: R, rejection: { reason: unknown } | undefined): R | Promise<R> {
+  #detectFirst(result: R, rejection?: { reason: unknown }): R | Promise<R> {
     const challenge = this.#detect(result)
     if (challenge === undefined) {
       if (rejection) throw rejection.reason
@@ -446,7 +445,7 @@ class Exchange<R> implements SendAttempt {
   }
 
   /** Turns a failure into what the request rejects with, and reports it. */
-  #fail(error: unknown, challenge: DetectedChallenge | undefined, result: R | undefined): unknown {
+  #fail(error: unknown, challenge?: DetectedChallenge, result?: R): unknown {
     const aborted = this.#aborted(error)
     if (aborted !== error || (this.signal?.aborted && error === this.signal.reason)) return aborted
     if (this.#timedOut !== undefined && error === this.#timedOut) return error

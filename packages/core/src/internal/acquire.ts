@@ -14,7 +14,7 @@ import type {
   TokenRequest,
 } from '../provider'
 import type { CaeCoordinator } from '../types'
-import { Deadline, PromptGate, timeoutError } from './deadline'
+import { clock, Deadline, PromptGate, timeoutError } from './deadline'
 import type { SingleFlight } from './single-flight'
 import type { CachedToken, TokenCache } from './token-cache'
 
@@ -73,8 +73,6 @@ export interface Waiter {
  * `@cae-kit/redis` shares such a refusal between processes.
  */
 export const REFUSAL_MEMORY_MS = 10_000
-
-const clock = (): number => globalThis.performance?.now() ?? Date.now()
 
 /** A header-safe token: visible ASCII, no space (RFC 6750 b64token and every opaque token). */
 const TOKEN = /^[\x21-\x7e]+$/

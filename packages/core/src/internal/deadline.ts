@@ -85,3 +85,6 @@ export function timeoutError(message: string): Error {
     ? new DOMException(message, 'TimeoutError')
     : Object.assign(new Error(message), { name: 'TimeoutError' })
 }
+
+/** A monotonic clock in milliseconds (for durations), `Date.now()` where there is none. */
+export const clock = (): number => globalThis.performance?.now() ?? Date.now()

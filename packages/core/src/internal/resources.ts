@@ -43,10 +43,6 @@ export function normalizeScopes(scopes: readonly string[]): string {
   return [...new Set(scopes)].sort().join(' ')
 }
 
-function invalid(message: string): CaeOptionsError {
-  return new CaeOptionsError(message)
-}
-
 function resolveOne(resource: unknown, index: number): ResolvedResource {
   const where = `"resources[${index}]`
   const { url, scopes } = (resource ?? {}) as Partial<CaeResource>
@@ -65,7 +61,7 @@ function resolveOne(resource: unknown, index: number): ResolvedResource {
     parsed.username ||
     parsed.password
   ) {
-    throw invalid(
+    throw new CaeOptionsError(
       `${where}.url" must be an absolute http(s) URL without query, fragment or credentials: ${url}`,
     )
   }
@@ -74,7 +70,7 @@ function resolveOne(resource: unknown, index: number): ResolvedResource {
     !scopes.length ||
     !scopes.every((scope) => typeof scope === 'string' && scope.trim())
   ) {
-    throw invalid(`${where}.scopes" must be a non-empty array of non-empty strings`)
+    throw new CaeOptionsError(`${where}.scopes" must be a non-empty array of non-empty strings`)
   }
   const path = parsed.pathname.replace(/\/+$/, '')
   return {
@@ -95,12 +91,12 @@ function resolveOne(resource: unknown, index: number): ResolvedResource {
  */
 export function resolveResources(resources: unknown): ResolvedResource[] {
   if (!Array.isArray(resources) || resources.length === 0) {
-    throw invalid('"resources" must be a non-empty array of { url, scopes }')
+    throw new CaeOptionsError('"resources" must be a non-empty array of { url, scopes }')
   }
   const resolved = resources.map(resolveOne)
   const seen = new Set<string>()
   for (const { prefix } of resolved) {
-    if (seen.has(prefix)) throw invalid(`"resources" lists ${prefix} twice`)
+    if (seen.has(prefix)) throw new CaeOptionsError(`"resources" lists ${prefix} twice`)
     seen.add(prefix)
   }
   for (const r of resolved) {
