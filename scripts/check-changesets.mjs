@@ -23,6 +23,7 @@
 import { execFileSync } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { publicPackages } from './workspace-packages.mjs'
 
 const root = process.cwd()
 
@@ -46,19 +47,6 @@ function gitOrUndefined(...args) {
 
 function lines(text) {
   return text ? text.split('\n').filter(Boolean) : []
-}
-
-/** Public packages under packages/: name, directory relative to the root, version. */
-function publicPackages() {
-  const dir = join(root, 'packages')
-  if (!existsSync(dir)) return []
-  return readdirSync(dir)
-    .filter((name) => existsSync(join(dir, name, 'package.json')))
-    .map((name) => {
-      const manifest = JSON.parse(readFileSync(join(dir, name, 'package.json'), 'utf8'))
-      return { name: manifest.name, dir: `packages/${name}`, private: manifest.private === true }
-    })
-    .filter((pkg) => !pkg.private)
 }
 
 /** Package names in the front matter of every pending changeset, with the files naming them. */
@@ -145,7 +133,7 @@ function ensureFullHistory() {
 }
 
 ensureFullHistory()
-const packages = publicPackages()
+const packages = publicPackages(root)
 const pending = pendingChangesets()
 let failed = false
 

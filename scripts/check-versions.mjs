@@ -20,25 +20,14 @@
  */
 
 import { execFileSync } from 'node:child_process'
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync } from 'node:fs'
 import { join, resolve } from 'node:path'
+import { workspacePackages } from './workspace-packages.mjs'
 
 const root = process.cwd()
 const scope = '@cae-kit/'
 const userFields = ['dependencies', 'peerDependencies', 'optionalDependencies']
 const allFields = [...userFields, 'devDependencies']
-
-/** Every package under packages/: name, version, directory, manifest, private or not. */
-function workspacePackages() {
-  const dir = join(root, 'packages')
-  if (!existsSync(dir)) return []
-  return readdirSync(dir)
-    .filter((name) => existsSync(join(dir, name, 'package.json')))
-    .map((name) => {
-      const manifest = JSON.parse(readFileSync(join(dir, name, 'package.json'), 'utf8'))
-      return { name: manifest.name, version: manifest.version, dir: `packages/${name}`, manifest }
-    })
-}
 
 /** `1.2.3-next.0` → { release: [1, 2, 3], prerelease: 'next.0' }; undefined when not a version. */
 function parseVersion(text) {
@@ -100,7 +89,7 @@ function packedManifests(dir) {
 }
 
 const problems = []
-const all = workspacePackages()
+const all = workspacePackages(root)
 const published = all.filter(({ manifest }) => manifest.private !== true)
 const byName = new Map(all.map((pkg) => [pkg.name, pkg]))
 

@@ -16,11 +16,12 @@
  */
 
 import { spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { publicPackages } from './workspace-packages.mjs'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const require = createRequire(import.meta.url)
@@ -32,20 +33,11 @@ const options = join(root, 'typedoc.json')
 
 /** Published packages and the source file behind each of their exports. */
 function packages() {
-  const dir = join(root, 'packages')
-  return readdirSync(dir)
-    .map((name) => join(dir, name))
-    .filter((path) => existsSync(join(path, 'package.json')))
-    .map((path) => ({
-      path,
-      manifest: JSON.parse(readFileSync(join(path, 'package.json'), 'utf8')),
-    }))
-    .filter(({ manifest }) => manifest.private !== true)
-    .map(({ path, manifest }) => ({
-      path,
-      name: manifest.name,
-      entryPoints: sourceEntryPoints(path, manifest),
-    }))
+  return publicPackages(root).map(({ path, manifest }) => ({
+    path,
+    name: manifest.name,
+    entryPoints: sourceEntryPoints(path, manifest),
+  }))
 }
 
 function sourceEntryPoints(path, manifest) {

@@ -16,8 +16,9 @@
  */
 
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
+import { publicPackages } from './workspace-packages.mjs'
 
 const root = process.cwd()
 const out = resolve(
@@ -27,13 +28,7 @@ const out = resolve(
 const rootManifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'))
 const license = readFileSync(join(root, 'LICENSE'), 'utf8')
 
-const packages = readdirSync(join(root, 'packages'))
-  .filter((dir) => existsSync(join(root, 'packages', dir, 'package.json')))
-  .map((dir) => ({
-    dir: `packages/${dir}`,
-    manifest: JSON.parse(readFileSync(join(root, 'packages', dir, 'package.json'), 'utf8')),
-  }))
-  .filter(({ manifest }) => manifest.private !== true)
+const packages = publicPackages(root)
 
 function run(command, args) {
   execFileSync(command, args, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] })

@@ -28,7 +28,6 @@ import {
   cpSync,
   existsSync,
   mkdtempSync,
-  readdirSync,
   readFileSync,
   realpathSync,
   rmSync,
@@ -38,6 +37,7 @@ import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { publicPackages } from '../../scripts/workspace-packages.mjs'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const root = resolve(here, '../..')
@@ -53,11 +53,7 @@ function workspaceVersion(name, packageDir) {
   return undefined
 }
 
-const packages = readdirSync(join(root, 'packages'))
-  .map((dir) => join(root, 'packages', dir))
-  .filter((dir) => existsSync(join(dir, 'package.json')))
-  .map((dir) => ({ dir, manifest: JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) }))
-  .filter(({ manifest }) => manifest.private !== true)
+const packages = publicPackages(root).map(({ path, manifest }) => ({ dir: path, manifest }))
 
 /** Every entry point a user can import: `@cae-kit/x` and each `@cae-kit/x/sub` of `exports`. */
 const specs = packages.flatMap(({ manifest }) =>
