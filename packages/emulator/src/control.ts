@@ -110,6 +110,16 @@ export function createAdmin(ctx: Context, rewind: () => void): EmulatorAdmin {
     return client
   }
 
+  /** An admin operation that records a workload-identity event and dates the client with it. */
+  const servicePrincipalEvent =
+    (type: EmulatorEventType, field: 'disabledAt' | 'deletedAt' | 'riskAt') =>
+    (clientId: string): EmulatorEvent => {
+      const client = servicePrincipal(clientId)
+      const event = record(type, { clientId })
+      client[field] = event.at
+      return event
+    }
+
   const user = (username: unknown): UserState => {
     if (username === undefined || username === null || username === '')
       throw argumentError('ERR_EMULATOR_INVALID_ARGUMENT', '"username" is required')
@@ -196,24 +206,9 @@ export function createAdmin(ctx: Context, rewind: () => void): EmulatorAdmin {
       state.authContextRules.push({ pathPrefix: prefix, authContext })
       return record('requireAuthContext', { pathPrefix: prefix, authContext })
     },
-    disableServicePrincipal(clientId) {
-      const client = servicePrincipal(clientId)
-      const event = record('disableServicePrincipal', { clientId })
-      client.disabledAt = event.at
-      return event
-    },
-    deleteServicePrincipal(clientId) {
-      const client = servicePrincipal(clientId)
-      const event = record('deleteServicePrincipal', { clientId })
-      client.deletedAt = event.at
-      return event
-    },
-    raiseServicePrincipalRisk(clientId) {
-      const client = servicePrincipal(clientId)
-      const event = record('raiseServicePrincipalRisk', { clientId })
-      client.riskAt = event.at
-      return event
-    },
+    disableServicePrincipal: servicePrincipalEvent('disableServicePrincipal', 'disabledAt'),
+    deleteServicePrincipal: servicePrincipalEvent('deleteServicePrincipal', 'deletedAt'),
+    raiseServicePrincipalRisk: servicePrincipalEvent('raiseServicePrincipalRisk', 'riskAt'),
     detectLoops(enabled) {
       state.loops = { enabled: requireBoolean('enabled', enabled), seen: new Map() }
       return record('detectLoops', { detail: { enabled } })
