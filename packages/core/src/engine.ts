@@ -75,6 +75,13 @@ type EventFields = CaeEvent extends infer E
  */
 export const REANSWER_AFTER_MS = 60_000
 
+/** The log level of each kind of event; `debug` for the others. */
+const LOG_LEVELS: Partial<Record<CaeEvent['type'], 'error' | 'warn' | 'info'>> = {
+  error: 'error',
+  'challenge-unsatisfied': 'warn',
+  'opt-out': 'info',
+}
+
 /** An empty credential (`''`, `Bearer`, `Bearer `): no opt-out, the engine sets its own. */
 const EMPTY_CREDENTIAL = /^\s*(?:[\w!#$%&'*+.^`|~-]+\s*)?$/
 
@@ -94,29 +101,6 @@ function detectChallenge(response: ResponseLike, strict: boolean): DetectedChall
   // only when present, in a fixed order, so equal requirements give equal keys.
   const { error, errorDescription: _, challenge: __, ...request } = stepUp
   return { error, stepUp: request, key: `s${JSON.stringify(request)}` }
-}
-
-/**
- * Logs an event and hands it to `onEvent`. The log line says what happened where, never a token
- * or a query string; a listener that throws never changes what the request resolves to.
- */
-function emit(engine: EngineState, event: CaeEvent, where: string): void {
-  const { logger, onEvent } = engine
-  const { type } = event
-  const level =
-    type === 'error'
-      ? 'error'
-      : type === 'challenge-unsatisfied'
-        ? 'warn'
-        : type === 'opt-out'
-          ? 'info'
-          : 'debug'
-  logger?.[level]?.(`cae: ${type === 'error' ? event.error.code : type} on ${where}`)
-  try {
-    onEvent?.(event)
-  } catch (error) {
-    logger?.warn?.(`cae: onEvent listener threw: ${error}`)
-  }
 }
 
 /** What an unprotected or opted-out send gets: no replay, no body kept, no resource. */
@@ -140,10 +124,8 @@ class Exchange<R> implements SendAttempt {
   readonly #method: string
   readonly #timeoutMs: number
   /** Cache key: the scopes, within the request's partition when `partitionKey` is set. */
-  readonly #key: string
-  readonly #partition: string | undefined
-  /** Why the partition is unknown: the request rejects with it before any token is sent. */
-  readonly #failure: CaeOptionsError | undefined
+  #key: string
+  #partition: string | undefined
   /** When the request started; read only when someone listens to events. */
   readonly #startedAt: number
   /** The token this request was last sent with: the loop and stale-token checks compare it. */
@@ -167,20 +149,7 @@ class Exchange<R> implements SendAttempt {
     this.signal = signal ?? undefined
     this.#timeoutMs = timeoutMs !== undefined && timeoutMs > 0 ? timeoutMs : 0
     this.#startedAt = engine.onEvent ? clock() : 0
-    let key = resource.scopesKey
-    const { partitionKey } = engine
-    if (partitionKey) {
-      try {
-        const partition = partitionKey({ url: this.#url, method: this.#method })
-        if (typeof partition !== 'string') throw partition
-        this.#partition = partition
-        // Length-prefixed, so no partition and scopes pair can spell another pair's key.
-        key = `${partition.length}:${partition}\n${key}`
-      } catch (cause) {
-        this.#failure = new CaeOptionsError('"partitionKey" must return a string', { cause })
-      }
-    }
-    this.#key = key
+    this.#key = resource.scopesKey
   }
 
   get guardsRedirects(): boolean {
@@ -193,9 +162,24 @@ class Exchange<R> implements SendAttempt {
     return !!parsed && findResource(this.#engine.resources, parsed) === this.#resource
   }
 
-  /** Keeps the body (when there is one), then authorizes. */
+  /**
+   * Finds the partition (when `partitionKey` is set), keeps the body (when there is one), then
+   * authorizes. An unknown partition rejects before any token is sent.
+   */
   run(): Promise<R> {
-    if (this.#failure) return Promise.reject(this.#fail(this.#failure))
+    const { partitionKey } = this.#engine
+    if (partitionKey) {
+      try {
+        const partition = partitionKey({ url: this.#url, method: this.#method })
+        if (typeof partition !== 'string') throw partition
+        this.#partition = partition
+        // Length-prefixed, so no partition and scopes pair can spell another pair's key.
+        this.#key = `${partition.length}:${partition}\n${this.#key}`
+      } catch (cause) {
+        const failure = new CaeOptionsError('"partitionKey" must return a string', { cause })
+        return Promise.reject(this.#fail(failure))
+      }
+    }
     const transport = this.#transport
     let keeping = transport.keepBody?.(this.signal)
     if (keeping === undefined && transport.body != null) {
@@ -235,34 +219,41 @@ class Exchange<R> implements SendAttempt {
     )
   }
 
-  /** 2. Send once, then look at the result. */
+  /** 2. Send (the first time, or 5. the replay), then look at the result. */
   #send(token: CachedToken): Promise<R> {
     this.#sent = token
     const transport = this.#transport
     const sent = transport.send(token.authorization, this)
     return transport.resultOf
       ? sent.then(
-          (result) => this.#detectFirst(result),
-          (error: unknown) => this.#detectRejected(error),
+          (result) => this.#detected(result),
+          (error: unknown) => this.#rejected(error),
         )
-      : sent.then((result) => this.#detectFirst(result))
+      : sent.then((result) => this.#detected(result))
   }
 
   /** A send that rejected: its result, when it carries one (axios' 401), is looked at too. */
-  #detectRejected(error: unknown): R | Promise<R> {
+  #rejected(error: unknown): R | Promise<R> {
     const result = this.#transport.resultOf?.(error)
     if (result === undefined) throw error
-    return this.#detectFirst(result, { reason: error })
+    return this.#detected(result, { reason: error })
   }
 
-  /** 3. Detect: a result that is no challenge from inside the resource is the answer. */
-  #detectFirst(result: R, rejection?: { reason: unknown }): R | Promise<R> {
+  /**
+   * 3. Detect (and 6. detect again): a result that is no challenge from inside the resource is the
+   * answer; a challenged replay is reported, never answered.
+   */
+  #detected(result: R, rejection?: { reason: unknown }): R | Promise<R> {
     const challenge = this.#detect(result)
     if (challenge === undefined) {
       if (rejection) throw rejection.reason
       return result
     }
-    return this.#answer(result, challenge, rejection)
+    if (!this.replay) return this.#answer(result, challenge, rejection)
+    // The token that answered this challenge is refused for it: never answered again with it.
+    const sent = this.#sent as CachedToken
+    if (challenge.key === sent.challengeKey) sent.refused = true
+    return this.#unsatisfied(challenge, result, rejection)
   }
 
   #detect(result: R): DetectedChallenge | undefined {
@@ -279,7 +270,7 @@ class Exchange<R> implements SendAttempt {
     return detectChallenge({ status, headers: transport.headers(result) }, this.#engine.strict)
   }
 
-  /** 4. Answer once, 5. replay, 6. detect again. */
+  /** 4. Answer once, then 5. replay. */
   async #answer(
     result: R,
     challenge: DetectedChallenge,
@@ -288,7 +279,7 @@ class Exchange<R> implements SendAttempt {
     const { cache, flights } = this.#engine
     const transport = this.#transport
     const challengedAt = clock()
-    this.#report(challenge, challengedAt - this.#startedAt, {
+    this.report(challenge, challengedAt - this.#startedAt, {
       type: 'challenge',
       status: 401,
       error: challenge.error,
@@ -341,27 +332,9 @@ class Exchange<R> implements SendAttempt {
       )
       throw this.#fail(cause, challenge, result)
     }
-    this.#report(challenge, clock() - challengedAt, { type: 'replay', reused })
-    this.#sent = token
+    this.report(challenge, clock() - challengedAt, { type: 'replay', reused })
     this.replay = true
-    let second: R
-    let secondRejection: { reason: unknown } | undefined
-    try {
-      second = await transport.send(token.authorization, this)
-    } catch (error) {
-      const carried = transport.resultOf?.(error)
-      if (carried === undefined) throw error
-      second = carried
-      secondRejection = { reason: error }
-    }
-    const again = this.#detect(second)
-    if (again !== undefined) {
-      // The token that answered this challenge is refused for it: never answered again with it.
-      if (again.key === token.challengeKey) token.refused = true
-      return this.#unsatisfied(again, second, secondRejection)
-    }
-    if (secondRejection) throw secondRejection.reason
-    return second
+    return this.#send(token)
   }
 
   /** 7. Report: a challenge that stays (never a loop); the transport says what it becomes. */
@@ -371,7 +344,7 @@ class Exchange<R> implements SendAttempt {
     rejection: { reason: unknown } | undefined,
   ): R | Promise<R> {
     const transport = this.#transport
-    this.#report(challenge, clock() - this.#startedAt, {
+    this.report(challenge, clock() - this.#startedAt, {
       type: 'challenge-unsatisfied',
       status: transport.status(result),
     })
@@ -416,7 +389,7 @@ class Exchange<R> implements SendAttempt {
         reason,
         rejected,
         acquired: (entry, durationMs) =>
-          this.#report(challenge, durationMs, {
+          this.report(challenge, durationMs, {
             type: 'token',
             reason,
             expiresOn: entry.expiresOn,
@@ -458,7 +431,7 @@ class Exchange<R> implements SendAttempt {
           response: result,
           request: this.#transport.request,
         })
-    this.#report(challenge, clock() - this.#startedAt, { type: 'error', error: failure })
+    this.report(challenge, clock() - this.#startedAt, { type: 'error', error: failure })
     return failure
   }
 
@@ -467,7 +440,12 @@ class Exchange<R> implements SendAttempt {
     return `${this.#method} ${safeUrl(this.#url)}`
   }
 
-  #report(challenge: DetectedChallenge | undefined, durationMs: number, fields: EventFields) {
+  /**
+   * Logs an event and hands it to `onEvent`. The log line says what happened where, never a token
+   * or a query string; a listener that throws never changes what the request resolves to.
+   */
+  report(challenge: DetectedChallenge | undefined, durationMs: number, fields: EventFields): void {
+    const { logger, onEvent } = this.#engine
     const event = {
       url: this.#url,
       method: this.#method,
@@ -478,7 +456,15 @@ class Exchange<R> implements SendAttempt {
       durationMs,
       ...fields,
     } as CaeEvent
-    emit(this.#engine, event, this.#where())
+    const { type } = event
+    logger?.[LOG_LEVELS[type] ?? 'debug']?.(
+      `cae: ${type === 'error' ? event.error.code : type} on ${this.#where()}`,
+    )
+    try {
+      onEvent?.(event)
+    } catch (error) {
+      logger?.warn?.(`cae: onEvent listener threw: ${error}`)
+    }
   }
 }
 
@@ -522,25 +508,14 @@ export function createCaeEngine(options: CaeOptions): CaeEngine {
     execute<R>(request: CaeRequest, transport: CaeTransport<R>): Promise<R> {
       const resource = findResource(resources, request.url)
       // Nothing about tokens happens for a URL outside the resources.
-      if (resource === undefined)
-        return transport.send(undefined, passThrough(request.signal ?? undefined))
-      const own = request.authorization
-      if (own != null && !EMPTY_CREDENTIAL.test(own)) {
+      if (resource !== undefined) {
+        const exchange = new Exchange(engine, resource, request, transport)
+        const own = request.authorization
+        if (own == null || EMPTY_CREDENTIAL.test(own)) return exchange.run()
         // The caller's own credential wins: that request is left alone, and it is said so.
-        const url = typeof request.url === 'string' ? request.url : request.url.href
-        const method = (request.method ?? 'GET').toUpperCase()
-        const event = {
-          type: 'opt-out',
-          url,
-          method,
-          scopes: resource.scopes,
-          at: Date.now(),
-          durationMs: 0,
-        } as const
-        emit(engine, event, `${method} ${safeUrl(url)} (the request carries its own Authorization)`)
-        return transport.send(undefined, passThrough(request.signal ?? undefined))
+        exchange.report(undefined, 0, { type: 'opt-out' })
       }
-      return new Exchange(engine, resource, request, transport).run()
+      return transport.send(undefined, passThrough(request.signal ?? undefined))
     },
   }
 }

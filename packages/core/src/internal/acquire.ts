@@ -84,20 +84,17 @@ const SCHEME = /^[\w!#$%&'*+.^`|~-]+$/
  * a valid header value would fail every request for its lifetime. The message never includes the
  * token.
  */
-function validated(token: AccessToken | undefined): AccessToken {
-  if (typeof token?.token !== 'string' || !token.token) {
-    throw new TypeError('token provider resolved without a token')
-  }
-  if (!TOKEN.test(token.token)) {
-    throw new TypeError('token provider returned a token that is not a valid header value')
-  }
+function validated(result: AccessToken | undefined): AccessToken {
+  const { token, tokenType = 'Bearer' } = result ?? {}
   if (
-    token.tokenType !== undefined &&
-    !(typeof token.tokenType === 'string' && SCHEME.test(token.tokenType))
+    typeof token !== 'string' ||
+    !TOKEN.test(token) ||
+    typeof tokenType !== 'string' ||
+    !SCHEME.test(tokenType)
   ) {
-    throw new TypeError('token provider returned a tokenType that is not an authorization scheme')
+    throw new TypeError('token provider returned an invalid token or tokenType')
   }
-  return token
+  return result as AccessToken
 }
 
 /**
@@ -184,14 +181,15 @@ async function call(
   if (job.stepUp !== undefined) request.stepUp = job.stepUp
   const fromProvider = (signal: AbortSignal) =>
     tokenProvider.getToken(signal === request.signal ? request : { ...request, signal })
+  // The call, bounded (the acquisition bound rejects the race) and validated.
+  const settled = async (call: Promise<AccessToken>) =>
+    validated(await Promise.race([call, bounded]))
   const started = clock()
   try {
-    let token: AccessToken
-    if (coordinator) {
-      const rejectedToken = job.rejected?.token
-      token = validated(
-        await Promise.race([
-          coordinator.acquire(
+    const rejectedToken = job.rejected?.token
+    let token = await settled(
+      coordinator
+        ? coordinator.acquire(
             {
               partition: job.partition,
               scopes: job.scopes,
@@ -202,17 +200,13 @@ async function call(
               signal: controller.signal,
             },
             fromProvider,
-          ),
-          bounded,
-        ]),
-      )
-      if (rejectedToken !== undefined && token.token === rejectedToken) {
-        // The one token this acquisition exists to replace: never used again.
-        logger?.warn?.('cae: coordinator returned the rejected token; asking the provider')
-        token = validated(await Promise.race([fromProvider(controller.signal), bounded]))
-      }
-    } else {
-      token = validated(await Promise.race([fromProvider(controller.signal), bounded]))
+          )
+        : fromProvider(controller.signal),
+    )
+    if (coordinator && rejectedToken !== undefined && token.token === rejectedToken) {
+      // The one token this acquisition exists to replace: never used again.
+      logger?.warn?.('cae: coordinator returned the rejected token; asking the provider')
+      token = await settled(fromProvider(controller.signal))
     }
     const at = Date.now()
     const entry = cache.store(job.key, token, job.challengeKey, at, sequence)
