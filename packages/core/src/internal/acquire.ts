@@ -14,7 +14,7 @@ import type {
   TokenRequest,
 } from '../provider'
 import type { CaeCoordinator } from '../types'
-import { clock, Deadline, PromptGate, timeoutError } from './deadline'
+import { clock, later, PromptGate, timeoutError } from './deadline'
 import type { SingleFlight } from './single-flight'
 import type { CachedToken, TokenCache } from './token-cache'
 
@@ -106,74 +106,52 @@ export function acquire(
   job: AcquisitionJob,
   waiter: Waiter,
 ): Promise<CachedToken> {
-  const { refusals } = acquirer
-  if (refusals.has(job.flightKey)) return Promise.reject(refusals.get(job.flightKey))
-  const start = (signal: AbortSignal, live: () => (Describe | undefined)[]) =>
-    call(acquirer, job, signal, live)
-  if (!waiter.timeoutMs) {
-    return acquirer.flights.run(job.flightKey, start, waiter)
-  }
-  // The request's own limit (axios `timeout`): a signal of its own that aborts with the request's
-  // signal or when the limit passes, whichever comes first.
-  const controller = new AbortController()
-  const outer = waiter.signal
-  const onAbort = () => controller.abort(outer?.reason)
-  if (outer?.aborted) onAbort()
-  else outer?.addEventListener('abort', onAbort, { once: true })
-  const expired = timeoutError(`request timed out after ${waiter.timeoutMs} ms waiting for a token`)
-  const deadline = new Deadline(waiter.timeoutMs, () => controller.abort(expired))
-  const waiting = acquirer.flights.run(job.flightKey, start, {
-    ...waiter,
-    signal: controller.signal,
-  })
-  const gate = acquirer.gates.get(job.flightKey)
-  gate?.add(deadline)
-  const done = () => {
-    deadline.clear()
-    gate?.delete(deadline)
-    outer?.removeEventListener('abort', onAbort)
-  }
-  return waiting.then(
-    (entry) => {
-      done()
-      return entry
-    },
-    (error: unknown) => {
-      done()
-      throw error === expired ? waiter.timedOut(expired) : error
-    },
-  )
+  const { refusals, gates } = acquirer
+  const { flightKey } = job
+  if (refusals.has(flightKey)) return Promise.reject(refusals.get(flightKey))
+  const { timeoutMs } = waiter
+  const expired =
+    timeoutMs > 0
+      ? timeoutError(`request timed out after ${timeoutMs} ms waiting for a token`)
+      : undefined
+  return acquirer.flights
+    .run(flightKey, (signal, live, abort) => call(acquirer, job, signal, live, abort), {
+      ...waiter,
+      // The request's own limit (axios `timeout`), suspended by the flight's gate while a prompt
+      // is open.
+      limit: expired && ((leave) => gates.get(flightKey)?.bound(timeoutMs, () => leave(expired))),
+    })
+    .catch((error: unknown) => {
+      throw expired && error === expired ? waiter.timedOut(expired) : error
+    })
 }
 
 /** The shared call of one flight: provider or coordinator, bounded, validated, cached. */
 async function call(
   acquirer: Acquirer,
   job: AcquisitionJob,
-  flightSignal: AbortSignal,
+  signal: AbortSignal,
   live: () => (Describe | undefined)[],
+  abort: (reason: unknown) => void,
 ): Promise<CachedToken> {
   const { tokenProvider, coordinator, acquisitionTimeoutMs, cache, gates, logger, refusals } =
     acquirer
   const sequence = ++acquirer.started
   const gate = new PromptGate()
   gates.set(job.flightKey, gate)
-  // The provider's signal: aborted when every waiter left, or when the bound passes.
-  const controller = new AbortController()
-  const onAbort = () => controller.abort(flightSignal.reason)
-  flightSignal.addEventListener('abort', onAbort, { once: true })
   let expire: (reason: unknown) => void = () => {}
   const bounded = new Promise<never>((_, reject) => {
     expire = reject
   })
-  const bound = new Deadline(acquisitionTimeoutMs, () => {
+  // The provider's signal (the flight's) aborts when every waiter left, or when the bound passes.
+  const stop = gate.bound(acquisitionTimeoutMs, () => {
     const reason = timeoutError(`token acquisition timed out after ${acquisitionTimeoutMs} ms`)
-    controller.abort(reason)
+    abort(reason)
     expire(reason)
   })
-  gate.add(bound)
   const request: TokenRequest = {
     scopes: [...job.scopes],
-    signal: controller.signal,
+    signal,
     pendingRequests: async () => live().flatMap((waiter) => (waiter ? [waiter()] : [])),
     interactionStarted: gate.interactionStarted,
   }
@@ -197,16 +175,16 @@ async function call(
               stepUp: job.stepUp,
               reason: job.reason,
               rejectedToken,
-              signal: controller.signal,
+              signal,
             },
             fromProvider,
           )
-        : fromProvider(controller.signal),
+        : fromProvider(signal),
     )
     if (coordinator && rejectedToken !== undefined && token.token === rejectedToken) {
       // The one token this acquisition exists to replace: never used again.
       logger?.warn?.('cae: coordinator returned the rejected token; asking the provider')
-      token = await settled(fromProvider(controller.signal))
+      token = await settled(fromProvider(signal))
     }
     const at = Date.now()
     const entry = cache.store(job.key, token, job.challengeKey, at, sequence)
@@ -218,12 +196,11 @@ async function call(
   } catch (error) {
     if ((error as { code?: unknown } | undefined)?.code === 'ERR_CAE_ACCESS_BLOCKED') {
       refusals.set(job.flightKey, error)
-      new Deadline(REFUSAL_MEMORY_MS, () => refusals.delete(job.flightKey))
+      later(REFUSAL_MEMORY_MS, () => refusals.delete(job.flightKey))
     }
     throw error
   } finally {
-    bound.clear()
+    stop()
     if (gates.get(job.flightKey) === gate) gates.delete(job.flightKey)
-    flightSignal.removeEventListener('abort', onAbort)
   }
 }

@@ -6,75 +6,62 @@
  * @module
  */
 
-/** A timer that can be suspended and started again. */
-export class Deadline {
-  readonly #ms: number
-  readonly #expire: () => void
-  #timer: ReturnType<typeof setTimeout> | undefined
-  #done = false
+/** Runs `expire` after `ms`, on a timer that never keeps a Node process alive on its own. */
+export function later(ms: number, expire: () => void): ReturnType<typeof setTimeout> {
+  const timer = setTimeout(expire, ms)
+  ;(timer as { unref?: () => void }).unref?.()
+  return timer
+}
 
-  /** Starts the timer: `expire` runs once, `ms` after now, unless cleared or paused. */
-  constructor(ms: number, expire: () => void) {
-    this.#ms = ms
-    this.#expire = expire
-    this.resume()
-  }
-
-  /** Stops the timer until `resume` (an interactive prompt is open). */
-  pause(): void {
-    clearTimeout(this.#timer)
-    this.#timer = undefined
-  }
-
-  /** Starts the timer again, in full. */
-  resume(): void {
-    if (this.#done || this.#timer !== undefined) return
-    this.#timer = setTimeout(() => {
-      this.#done = true
-      this.#expire()
-    }, this.#ms)
-    // Never keeps a Node process alive on its own.
-    ;(this.#timer as { unref?: () => void }).unref?.()
-  }
-
-  /** Stops the timer for good. */
-  clear(): void {
-    this.#done = true
-    this.pause()
-  }
+/** One time bound of a gate. */
+interface Bound {
+  readonly ms: number
+  readonly expire: () => void
+  /** Its timer while it runs (no prompt open). */
+  timer?: ReturnType<typeof setTimeout>
 }
 
 /**
- * The prompts open for one acquisition, and the deadlines they suspend. A deadline added while a
- * prompt is open starts paused.
+ * The prompts open for one acquisition, and the time bounds they suspend. A bound started while
+ * a prompt is open waits for it to close.
  */
 export class PromptGate {
   #open = 0
-  readonly #deadlines = new Set<Deadline>()
+  readonly #bounds = new Set<Bound>()
 
-  /** Adds `deadline` to those suspended by prompts. */
-  add(deadline: Deadline): void {
-    this.#deadlines.add(deadline)
-    if (this.#open > 0) deadline.pause()
+  /**
+   * Starts a bound: `expire` runs once `ms` have passed with no prompt open (in full again after
+   * each prompt closes). Returns what stops it for good.
+   */
+  bound(ms: number, expire: () => void): () => void {
+    const bound: Bound = { ms, expire }
+    this.#bounds.add(bound)
+    if (!this.#open) this.#start(bound)
+    return () => {
+      this.#bounds.delete(bound)
+      clearTimeout(bound.timer)
+    }
   }
 
-  /** Removes `deadline` (it was cleared). */
-  delete(deadline: Deadline): void {
-    this.#deadlines.delete(deadline)
+  #start(bound: Bound): void {
+    bound.timer = later(bound.ms, () => {
+      this.#bounds.delete(bound)
+      bound.expire()
+    })
   }
 
   /**
-   * `TokenRequest.interactionStarted`: suspends every deadline until the returned function is
-   * called (once; later calls do nothing). Prompts may overlap: deadlines run again when the
-   * last one closes.
+   * `TokenRequest.interactionStarted`: suspends every bound until the returned function is
+   * called (once; later calls do nothing). Prompts may overlap: bounds run again when the last
+   * one closes.
    */
   readonly interactionStarted = (): (() => void) => {
-    if (this.#open++ === 0) for (const deadline of this.#deadlines) deadline.pause()
+    if (this.#open++ === 0) for (const bound of this.#bounds) clearTimeout(bound.timer)
     let ended = false
     return () => {
       if (ended) return
       ended = true
-      if (--this.#open === 0) for (const deadline of this.#deadlines) deadline.resume()
+      if (--this.#open === 0) for (const bound of this.#bounds) this.#start(bound)
     }
   }
 }
