@@ -27,7 +27,7 @@ import {
   TokenAcquisitionError,
 } from './errors'
 import type { CaeEvent } from './events'
-import { type Acquirer, acquire, type Describe } from './internal/acquire'
+import { type Acquirer, acquire } from './internal/acquire'
 import { clock } from './internal/deadline'
 import { describeRequest } from './internal/pending-request'
 import { prepareReplayableBody } from './internal/replayable-body'
@@ -211,11 +211,8 @@ class Exchange<R> implements SendAttempt {
     const cached = cache.fresh(this.#key, Date.now())
     if (cached) return this.#send(cached)
     const held = cache.current(this.#key)
-    return this.#acquire(undefined, held ? 'expired' : 'initial', held).then(
-      (entry) => this.#send(entry),
-      (error: unknown) => {
-        throw this.#fail(error)
-      },
+    return this.#acquire(undefined, held ? 'expired' : 'initial', held).then((entry) =>
+      this.#send(entry),
     )
   }
 
@@ -313,12 +310,7 @@ class Exchange<R> implements SendAttempt {
       !flights.has(flightKey) &&
       fresh.challengeKey === challenge.key &&
       fresh.authorization !== sent?.authorization
-    let token: CachedToken
-    try {
-      token = reused ? fresh : await this.#acquire(challenge, 'challenge', sent)
-    } catch (error) {
-      throw this.#fail(error, challenge, result)
-    }
+    const token = reused ? fresh : await this.#acquire(challenge, 'challenge', sent, result)
     // Answered first, so the next request carries a good token; only then rejected.
     if (!this.#replayable) {
       const cause = new BodyNotReplayableError(
@@ -346,7 +338,7 @@ class Exchange<R> implements SendAttempt {
     const transport = this.#transport
     this.report(challenge, clock() - this.#startedAt, {
       type: 'challenge-unsatisfied',
-      status: transport.status(result),
+      status: 401,
     })
     const report: UnsatisfiedReplay<R> = {
       code: 'ERR_CAE_CHALLENGE_AFTER_REPLAY',
@@ -361,51 +353,51 @@ class Exchange<R> implements SendAttempt {
     return result
   }
 
-  /** A token for this request: single-flighted, bounded, validated (see `internal/acquire`). */
+  /**
+   * A token for this request: single-flighted, bounded, validated (see `internal/acquire`). A
+   * failure rejects with what the request rejects with (see `#fail`).
+   */
   #acquire(
     challenge: DetectedChallenge | undefined,
     reason: 'initial' | 'expired' | 'challenge',
     rejected: CachedToken | undefined,
+    result?: R,
   ): Promise<CachedToken> {
     const key = this.#key
     const challengeKey = challenge?.key ?? ''
     const transport = this.#transport
-    const context: Describe | undefined =
-      transport.describe &&
-      (() => {
-        const { headers, body, url } = transport.describe?.(this.body) ?? { headers: [] }
-        return describeRequest(this.#method, url ?? this.#url, headers, body)
-      })
-    return acquire(
-      this.#engine,
-      {
-        key,
-        flightKey: `${key}\n${challengeKey}`,
-        challengeKey,
-        partition: this.#partition,
-        scopes: this.#resource.scopes,
-        claims: challenge?.claims,
-        stepUp: challenge?.stepUp,
-        reason,
-        rejected,
-        acquired: (entry, durationMs) =>
-          this.report(challenge, durationMs, {
-            type: 'token',
-            reason,
-            expiresOn: entry.expiresOn,
-          }),
+    return acquire(this.#engine, {
+      key,
+      flightKey: `${key}\n${challengeKey}`,
+      challengeKey,
+      partition: this.#partition,
+      scopes: this.#resource.scopes,
+      claims: challenge?.claims,
+      stepUp: challenge?.stepUp,
+      reason,
+      rejected,
+      acquired: (entry, durationMs) =>
+        this.report(challenge, durationMs, {
+          type: 'token',
+          reason,
+          expiresOn: entry.expiresOn,
+        }),
+      signal: this.signal,
+      context:
+        transport.describe &&
+        (() => {
+          const { headers, body, url } = transport.describe?.(this.body) ?? { headers: [] }
+          return describeRequest(this.#method, url ?? this.#url, headers, body)
+        }),
+      timeoutMs: this.#timeoutMs,
+      timedOut: (expired) => {
+        if (!transport.timedOut) return expired
+        this.#timedOut = transport.timedOut()
+        return this.#timedOut
       },
-      {
-        signal: this.signal,
-        context,
-        timeoutMs: this.#timeoutMs,
-        timedOut: (expired) => {
-          if (!transport.timedOut) return expired
-          this.#timedOut = transport.timedOut()
-          return this.#timedOut
-        },
-      },
-    )
+    }).catch((error: unknown) => {
+      throw this.#fail(error, challenge, result)
+    })
   }
 
   /** An abort is the caller's decision: its reason (as the transport words it), nothing reported. */

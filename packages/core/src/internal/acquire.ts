@@ -37,7 +37,7 @@ export interface Acquirer {
   readonly refusals: Map<string, unknown>
 }
 
-/** One acquisition a request needs. */
+/** One acquisition a request needs, and how the request waits for it. */
 export interface AcquisitionJob {
   /** Cache key: scopes, within the partition. */
   readonly key: string
@@ -54,10 +54,6 @@ export interface AcquisitionJob {
   readonly rejected: CachedToken | undefined
   /** Reports the acquired token (the `token` event), with the provider call's duration. */
   readonly acquired: (entry: CachedToken, durationMs: number) => void
-}
-
-/** How one request waits for a flight. */
-export interface Waiter {
   signal: AbortSignal | undefined
   context: Describe | undefined
   /** The request's own limit on this wait, in ms (0: none). */
@@ -101,28 +97,24 @@ function validated(result: AccessToken | undefined): AccessToken {
  * Joins (or starts) the acquisition for `job` and waits for it, bounded by the request's signal
  * and `timeoutMs`. Resolves with the cached entry; the token is stored before waiters resume.
  */
-export function acquire(
-  acquirer: Acquirer,
-  job: AcquisitionJob,
-  waiter: Waiter,
-): Promise<CachedToken> {
+export function acquire(acquirer: Acquirer, job: AcquisitionJob): Promise<CachedToken> {
   const { refusals, gates } = acquirer
   const { flightKey } = job
   if (refusals.has(flightKey)) return Promise.reject(refusals.get(flightKey))
-  const { timeoutMs } = waiter
+  const { timeoutMs } = job
   const expired =
     timeoutMs > 0
       ? timeoutError(`request timed out after ${timeoutMs} ms waiting for a token`)
       : undefined
   return acquirer.flights
     .run(flightKey, (signal, live, abort) => call(acquirer, job, signal, live, abort), {
-      ...waiter,
+      ...job,
       // The request's own limit (axios `timeout`), suspended by the flight's gate while a prompt
       // is open.
       limit: expired && ((leave) => gates.get(flightKey)?.bound(timeoutMs, () => leave(expired))),
     })
     .catch((error: unknown) => {
-      throw expired && error === expired ? waiter.timedOut(expired) : error
+      throw expired && error === expired ? job.timedOut(expired) : error
     })
 }
 
