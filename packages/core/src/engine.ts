@@ -411,9 +411,10 @@ class Exchange<R> implements SendAttempt {
 
   /** Turns a failure into what the request rejects with, and reports it. */
   #fail(error: unknown, challenge?: DetectedChallenge, result?: R): unknown {
-    const aborted = this.#aborted(error)
-    if (aborted !== error || (this.signal?.aborted && error === this.signal.reason)) return aborted
-    if (this.#timedOut !== undefined && error === this.#timedOut) return error
+    const { signal } = this
+    // An abort, or the request's own timeout as the transport words it: not reported.
+    const timedOut = this.#timedOut !== undefined && error === this.#timedOut
+    if (timedOut || (signal?.aborted && error === signal.reason)) return this.#aborted(error)
     const failure = isCaeError(error)
       ? error
       : new TokenAcquisitionError(`token acquisition failed: ${this.#where()}`, {
@@ -455,7 +456,7 @@ class Exchange<R> implements SendAttempt {
     try {
       onEvent?.(event)
     } catch (error) {
-      logger?.warn?.(`cae: onEvent listener threw: ${error}`)
+      logger?.warn?.(`cae: onEvent threw: ${error}`)
     }
   }
 }

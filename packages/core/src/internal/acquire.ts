@@ -175,7 +175,7 @@ async function call(
     )
     if (coordinator && rejectedToken !== undefined && token.token === rejectedToken) {
       // The one token this acquisition exists to replace: never used again.
-      logger?.warn?.('cae: coordinator returned the rejected token; asking the provider')
+      logger?.warn?.('cae: coordinator returned the rejected token')
       token = await settled(fromProvider(signal))
     }
     const at = Date.now()

@@ -68,10 +68,8 @@ export class PromptGate {
 
 /** The reason a bound passed: a `TimeoutError`, as `AbortSignal.timeout()` gives. */
 export function timeoutError(message: string): Error {
-  return typeof DOMException === 'function'
-    ? new DOMException(message, 'TimeoutError')
-    : Object.assign(new Error(message), { name: 'TimeoutError' })
+  return new DOMException(message, 'TimeoutError')
 }
 
-/** A monotonic clock in milliseconds (for durations), `Date.now()` where there is none. */
-export const clock = (): number => globalThis.performance?.now() ?? Date.now()
+/** A monotonic clock in milliseconds, for durations. */
+export const clock = (): number => performance.now()
