@@ -88,10 +88,10 @@ export function createTokenCache(): TokenCache {
     },
     store(scopesKey, token, challengeKey, now, sequence) {
       const expiresOn = typeof token.expiresOn === 'number' ? token.expiresOn : undefined
-      const refreshAt =
-        expiresOn === undefined || !Number.isFinite(expiresOn)
-          ? Number.POSITIVE_INFINITY
-          : expiresOn - Math.min(EXPIRY_SKEW_MS, Math.max(0, (expiresOn - now) / 2))
+      const refreshAt = Number.isFinite(expiresOn)
+        ? (expiresOn as number) -
+          Math.min(EXPIRY_SKEW_MS, Math.max(0, ((expiresOn as number) - now) / 2))
+        : Infinity
       const entry: CachedToken = {
         authorization: `${token.tokenType ?? 'Bearer'} ${token.token}`,
         token: token.token,
