@@ -70,10 +70,11 @@ export interface AcquisitionJob {
  */
 export const REFUSAL_MEMORY_MS = 10_000
 
-/** A header-safe token: visible ASCII, no space (RFC 6750 b64token and every opaque token). */
-const TOKEN = /^[\x21-\x7e]+$/
-/** An `Authorization` scheme: an RFC 9110 token. */
-const SCHEME = /^[\w!#$%&'*+.^`|~-]+$/
+/**
+ * An `Authorization` value: a scheme (an RFC 9110 token), one space, and a header-safe token:
+ * visible ASCII, no space (RFC 6750 b64token and every opaque token).
+ */
+const AUTHORIZATION = /^[\w!#$%&'*+.^`|~-]+ [\x21-\x7e]+$/
 
 /**
  * Checks a provider's (or coordinator's) result before it is cached or sent: a token that is not
@@ -84,9 +85,8 @@ function validated(result: AccessToken | undefined): AccessToken {
   const { token, tokenType = 'Bearer' } = result ?? {}
   if (
     typeof token !== 'string' ||
-    !TOKEN.test(token) ||
     typeof tokenType !== 'string' ||
-    !SCHEME.test(tokenType)
+    !AUTHORIZATION.test(`${tokenType} ${token}`)
   ) {
     throw new TypeError('token provider returned an invalid token or tokenType')
   }
@@ -141,16 +141,14 @@ async function call(
     abort(reason)
     expire(reason)
   })
-  const request: TokenRequest = {
+  const request: Omit<TokenRequest, 'signal'> = {
     scopes: [...job.scopes],
-    signal,
     pendingRequests: async () => live().flatMap((waiter) => (waiter ? [waiter()] : [])),
     interactionStarted: gate.interactionStarted,
   }
   if (job.claims !== undefined) request.claims = job.claims
   if (job.stepUp !== undefined) request.stepUp = job.stepUp
-  const fromProvider = (signal: AbortSignal) =>
-    tokenProvider.getToken(signal === request.signal ? request : { ...request, signal })
+  const fromProvider = (signal: AbortSignal) => tokenProvider.getToken({ ...request, signal })
   // The call, bounded (the acquisition bound rejects the race) and validated.
   const settled = async (call: Promise<AccessToken>) =>
     validated(await Promise.race([call, bounded]))
