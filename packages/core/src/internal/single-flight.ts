@@ -101,16 +101,7 @@ export function createSingleFlight<T, C>(): SingleFlight<T, C> {
         // A waiter without a signal or limit never leaves before the call settles.
         signal?.addEventListener('abort', onAbort, { once: true })
         const stop = waiter.limit?.(leave)
-        promise.then(
-          (value) => {
-            end()
-            resolve(value)
-          },
-          (error: unknown) => {
-            end()
-            reject(error)
-          },
-        )
+        promise.finally(end).then(resolve, reject)
       })
     },
   }
