@@ -258,7 +258,7 @@ class Exchange<R> implements SendAttempt {
     const status = transport.status(result)
     if (status !== 401) return undefined
     const finalUrl = transport.finalUrl?.(result)
-    if (finalUrl !== undefined && finalUrl !== this.#url && !this.covers(finalUrl)) {
+    if (finalUrl !== undefined && !this.covers(finalUrl)) {
       this.#engine.logger?.debug?.(
         `cae: challenge from outside the resource ignored: ${safeUrl(finalUrl)}`,
       )
