@@ -103,11 +103,6 @@ function detectChallenge(response: ResponseLike, strict: boolean): DetectedChall
   return { error, stepUp: request, key: `s${JSON.stringify(request)}` }
 }
 
-/** What an unprotected or opted-out send gets: no replay, no body kept, no resource. */
-function passThrough(signal: AbortSignal | undefined): SendAttempt {
-  return { replay: false, signal, body: undefined, covers: () => false, guardsRedirects: false }
-}
-
 /**
  * One protected request going through the lifecycle. It is also the {@link SendAttempt} each
  * `send` gets (one object per request is what keeps the hot path to one allocation). The token a
@@ -122,7 +117,7 @@ class Exchange<R> implements SendAttempt {
   readonly #resource: ResolvedResource
   readonly #url: string
   readonly #method: string
-  readonly #timeoutMs: number
+  readonly #timeoutMs: number | undefined
   /** Cache key: the scopes, within the request's partition when `partitionKey` is set. */
   #key: string
   #partition: string | undefined
@@ -147,7 +142,7 @@ class Exchange<R> implements SendAttempt {
     this.#url = typeof url === 'string' ? url : url.href
     this.#method = method === undefined ? 'GET' : method.toUpperCase()
     this.signal = signal ?? undefined
-    this.#timeoutMs = timeoutMs !== undefined && timeoutMs > 0 ? timeoutMs : 0
+    this.#timeoutMs = timeoutMs
     this.#startedAt = engine.onEvent ? clock() : 0
     this.#key = resource.scopesKey
   }
@@ -386,7 +381,10 @@ class Exchange<R> implements SendAttempt {
       context:
         transport.describe &&
         (() => {
-          const { headers, body, url } = transport.describe?.(this.body) ?? { headers: [] }
+          // Made only when the transport has `describe`.
+          const { headers, body, url } = (transport as Required<CaeTransport<R>>).describe(
+            this.body,
+          )
           return describeRequest(this.#method, url ?? this.#url, headers, body)
         }),
       timeoutMs: this.#timeoutMs,
@@ -508,7 +506,14 @@ export function createCaeEngine(options: CaeOptions): CaeEngine {
         // The caller's own credential wins: that request is left alone, and it is said so.
         exchange.report(undefined, 0, { type: 'opt-out' })
       }
-      return transport.send(undefined, passThrough(request.signal ?? undefined))
+      // An unprotected or opted-out send: no replay, no body kept, no resource.
+      return transport.send(undefined, {
+        replay: false,
+        signal: request.signal ?? undefined,
+        body: undefined,
+        covers: () => false,
+        guardsRedirects: false,
+      })
     },
   }
 }

@@ -56,8 +56,8 @@ export interface AcquisitionJob {
   readonly acquired: (entry: CachedToken, durationMs: number) => void
   signal: AbortSignal | undefined
   context: Describe | undefined
-  /** The request's own limit on this wait, in ms (0: none). */
-  timeoutMs: number
+  /** The request's own limit on this wait, in ms (none unless positive). */
+  timeoutMs: number | undefined
   /** What the wait rejects with when `timeoutMs` passes, given the `TimeoutError`. */
   timedOut: (expired: Error) => unknown
 }
@@ -101,7 +101,7 @@ export function acquire(acquirer: Acquirer, job: AcquisitionJob): Promise<Cached
   const { refusals, gates } = acquirer
   const { flightKey } = job
   if (refusals.has(flightKey)) return Promise.reject(refusals.get(flightKey))
-  const { timeoutMs } = job
+  const timeoutMs = job.timeoutMs ?? 0
   const expired =
     timeoutMs > 0
       ? timeoutError(`request timed out after ${timeoutMs} ms waiting for a token`)
