@@ -33,7 +33,7 @@ import { describeRequest } from './internal/pending-request'
 import { prepareReplayableBody } from './internal/replayable-body'
 import { findResource, parseRequestUrl, type ResolvedResource } from './internal/resources'
 import { createSingleFlight } from './internal/single-flight'
-import { type CachedToken, createTokenCache } from './internal/token-cache'
+import { type CachedToken, createTokenCache, isFresh } from './internal/token-cache'
 import { type CaeOptions, type ResolvedOptions, resolveOptions } from './options'
 import type { StepUpRequest } from './provider'
 import { getStepUpChallenge } from './step-up'
@@ -202,10 +202,8 @@ class Exchange<R> implements SendAttempt {
 
   /** 1. Authorize: the cached token synchronously, or one acquired now. */
   #authorize(): Promise<R> {
-    const { cache } = this.#engine
-    const cached = cache.fresh(this.#key, Date.now())
-    if (cached) return this.#send(cached)
-    const held = cache.current(this.#key)
+    const held = this.#engine.cache.current(this.#key)
+    if (isFresh(held, Date.now())) return this.#send(held)
     return this.#acquire(undefined, held ? 'expired' : 'initial', held).then((entry) =>
       this.#send(entry),
     )
@@ -276,14 +274,15 @@ class Exchange<R> implements SendAttempt {
       status: 401,
       error: challenge.error,
     })
-    const sent = this.#sent
+    const sent = this.#sent as CachedToken
     const held = cache.current(this.#key)
-    const flightKey = `${this.#key}\n${challenge.key}`
+    // Someone is answering this very challenge now: that answer is shared.
+    const answering = flights.has(`${this.#key}\n${challenge.key}`)
+    const answers = held !== undefined && held.challengeKey === challenge.key
     // The token this request carried already answered this very challenge, moments ago.
     if (
-      held !== undefined &&
-      held.authorization === sent?.authorization &&
-      held.challengeKey === challenge.key &&
+      answers &&
+      held.authorization === sent.authorization &&
       Date.now() - held.storedAt < REANSWER_AFTER_MS
     ) {
       // Accepted until now: something new happened with the same claims (two events in one
@@ -292,20 +291,19 @@ class Exchange<R> implements SendAttempt {
       // Kiota), so reported, not answered; unless a request refused with it at the same moment
       // is being answered now: that answer is shared.
       if (!held.refused) held.refused = true
-      else if (!flights.has(flightKey)) return this.#unsatisfied(challenge, result, rejection)
+      else if (!answering) return this.#unsatisfied(challenge, result, rejection)
     }
     // The challenged result is not returned: free its connection while the token comes.
     transport.discard?.(result)
     // Sent with an older token while the one held already answers this challenge, and is still
     // fresh: replay with it, without asking the provider again. A held token past its refresh
     // time is never reused (the challenge may come back long after), nor the token refused.
-    const fresh = cache.fresh(this.#key, Date.now())
     const reused =
-      fresh !== undefined &&
-      !flights.has(flightKey) &&
-      fresh.challengeKey === challenge.key &&
-      fresh.authorization !== sent?.authorization
-    const token = reused ? fresh : await this.#acquire(challenge, 'challenge', sent, result)
+      answers &&
+      !answering &&
+      isFresh(held, Date.now()) &&
+      held.authorization !== sent.authorization
+    const token = reused ? held : await this.#acquire(challenge, 'challenge', sent, result)
     // Answered first, so the next request carries a good token; only then rejected.
     if (!this.#replayable) {
       const cause = new BodyNotReplayableError(

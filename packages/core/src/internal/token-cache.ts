@@ -40,11 +40,14 @@ export interface CachedToken {
 /** Entries below which the cache is never swept, and the least growth between sweeps. */
 export const SWEEP_FLOOR = 64
 
+/** Whether `entry` is a token that is not due for refresh at `now`. */
+export function isFresh(entry: CachedToken | undefined, now: number): entry is CachedToken {
+  return entry !== undefined && now < entry.refreshAt
+}
+
 /** Token store keyed by normalized scopes (within a partition). */
 export interface TokenCache {
-  /** The token for `scopesKey` if it is not due for refresh at `now`. */
-  fresh(scopesKey: string, now: number): CachedToken | undefined
-  /** The token for `scopesKey`, due for refresh or not. */
+  /** The token for `scopesKey`, due for refresh or not (see {@link isFresh}). */
   current(scopesKey: string): CachedToken | undefined
   /**
    * Stores `token` for `scopesKey`, replacing the previous one, and returns the entry. `sequence`
@@ -79,10 +82,6 @@ export function createTokenCache(): TokenCache {
   const entries = new Map<string, CachedToken>()
   let sweepAt = SWEEP_FLOOR
   return {
-    fresh(scopesKey, now) {
-      const entry = entries.get(scopesKey)
-      return entry !== undefined && now < entry.refreshAt ? entry : undefined
-    },
     current(scopesKey) {
       return entries.get(scopesKey)
     },
