@@ -153,8 +153,7 @@ class Exchange<R> implements SendAttempt {
 
   /** Inside the resource, and no more specific resource claims the URL. */
   covers(url: string): boolean {
-    const parsed = parseRequestUrl(url)
-    return !!parsed && findResource(this.#engine.resources, parsed) === this.#resource
+    return findResource(this.#engine.resources, url) === this.#resource
   }
 
   /**
