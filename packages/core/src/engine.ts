@@ -28,7 +28,7 @@ import {
 } from './errors'
 import type { CaeEvent } from './events'
 import { type Acquirer, acquire } from './internal/acquire'
-import { clock } from './internal/deadline'
+import { clock, timeoutError } from './internal/deadline'
 import { describeRequest } from './internal/pending-request'
 import { prepareReplayableBody } from './internal/replayable-body'
 import { findResource, parseRequestUrl, type ResolvedResource } from './internal/resources'
@@ -126,8 +126,6 @@ class Exchange<R> implements SendAttempt {
   /** The token this request was last sent with: the loop and stale-token checks compare it. */
   #sent: CachedToken | undefined
   #replayable = true
-  /** What `transport.timedOut` returned: rejected with as it is. */
-  #timedOut: unknown
 
   constructor(
     engine: EngineState,
@@ -358,6 +356,11 @@ class Exchange<R> implements SendAttempt {
     const key = this.#key
     const challengeKey = challenge?.key ?? ''
     const transport = this.#transport
+    const timeoutMs = this.#timeoutMs
+    const expired =
+      timeoutMs !== undefined && timeoutMs > 0
+        ? timeoutError(`request timed out after ${timeoutMs} ms waiting for a token`)
+        : undefined
     return acquire(this.#engine, {
       key,
       flightKey: `${key}\n${challengeKey}`,
@@ -384,14 +387,13 @@ class Exchange<R> implements SendAttempt {
           )
           return describeRequest(this.#method, url ?? this.#url, headers, body)
         }),
-      timeoutMs: this.#timeoutMs,
-      timedOut: (expired) => {
-        if (!transport.timedOut) return expired
-        this.#timedOut = transport.timedOut()
-        return this.#timedOut
-      },
+      timeoutMs,
+      expired,
     }).catch((error: unknown) => {
-      throw this.#fail(error, challenge, result)
+      // The request's own timeout, as the transport words it, is not reported.
+      throw expired && error === expired && transport.timedOut
+        ? transport.timedOut()
+        : this.#fail(error, challenge, result)
     })
   }
 
@@ -407,9 +409,7 @@ class Exchange<R> implements SendAttempt {
   /** Turns a failure into what the request rejects with, and reports it. */
   #fail(error: unknown, challenge?: DetectedChallenge, result?: R): unknown {
     const { signal } = this
-    // An abort, or the request's own timeout as the transport words it: not reported.
-    const timedOut = this.#timedOut !== undefined && error === this.#timedOut
-    if (timedOut || (signal?.aborted && error === signal.reason)) return this.#aborted(error)
+    if (signal?.aborted && error === signal.reason) return this.#aborted(error)
     const failure = isCaeError(error)
       ? error
       : new TokenAcquisitionError(`token acquisition failed: ${this.#where()}`, {

@@ -56,10 +56,10 @@ export interface AcquisitionJob {
   readonly acquired: (entry: CachedToken, durationMs: number) => void
   signal: AbortSignal | undefined
   context: Describe | undefined
-  /** The request's own limit on this wait, in ms (none unless positive). */
+  /** The request's own limit on this wait, in ms, when it has one... */
   timeoutMs: number | undefined
-  /** What the wait rejects with when `timeoutMs` passes, given the `TimeoutError`. */
-  timedOut: (expired: Error) => unknown
+  /** ...and what the wait rejects with when it passes (a `TimeoutError`). */
+  expired: Error | undefined
 }
 
 /**
@@ -101,21 +101,19 @@ export function acquire(acquirer: Acquirer, job: AcquisitionJob): Promise<Cached
   const { refusals, gates } = acquirer
   const { flightKey } = job
   if (refusals.has(flightKey)) return Promise.reject(refusals.get(flightKey))
-  const timeoutMs = job.timeoutMs ?? 0
-  const expired =
-    timeoutMs > 0
-      ? timeoutError(`request timed out after ${timeoutMs} ms waiting for a token`)
-      : undefined
-  return acquirer.flights
-    .run(flightKey, (signal, live, abort) => call(acquirer, job, signal, live, abort), {
+  const { timeoutMs, expired } = job
+  return acquirer.flights.run(
+    flightKey,
+    (signal, live, abort) => call(acquirer, job, signal, live, abort),
+    {
       ...job,
       // The request's own limit (axios `timeout`), suspended by the flight's gate while a prompt
       // is open.
-      limit: expired && ((leave) => gates.get(flightKey)?.bound(timeoutMs, () => leave(expired))),
-    })
-    .catch((error: unknown) => {
-      throw expired && error === expired ? job.timedOut(expired) : error
-    })
+      limit:
+        expired &&
+        ((leave) => gates.get(flightKey)?.bound(timeoutMs as number, () => leave(expired))),
+    },
+  )
 }
 
 /** The shared call of one flight: provider or coordinator, bounded, validated, cached. */
