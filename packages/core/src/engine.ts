@@ -356,9 +356,9 @@ class Exchange<R> implements SendAttempt {
     const key = this.#key
     const challengeKey = challenge?.key ?? ''
     const transport = this.#transport
-    const timeoutMs = this.#timeoutMs
+    const timeoutMs = this.#timeoutMs ?? 0
     const expired =
-      timeoutMs !== undefined && timeoutMs > 0
+      timeoutMs > 0
         ? timeoutError(`request timed out after ${timeoutMs} ms waiting for a token`)
         : undefined
     return acquire(this.#engine, {

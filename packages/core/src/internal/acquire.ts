@@ -56,10 +56,10 @@ export interface AcquisitionJob {
   readonly acquired: (entry: CachedToken, durationMs: number) => void
   signal: AbortSignal | undefined
   context: Describe | undefined
-  /** The request's own limit on this wait, in ms, when it has one... */
-  timeoutMs: number | undefined
-  /** ...and what the wait rejects with when it passes (a `TimeoutError`). */
+  /** What the wait rejects with when the request's own limit passes (a `TimeoutError`)... */
   expired: Error | undefined
+  /** ...and that limit, in ms (read only with `expired`). */
+  timeoutMs: number
 }
 
 /**
@@ -109,9 +109,7 @@ export function acquire(acquirer: Acquirer, job: AcquisitionJob): Promise<Cached
       ...job,
       // The request's own limit (axios `timeout`), suspended by the flight's gate while a prompt
       // is open.
-      limit:
-        expired &&
-        ((leave) => gates.get(flightKey)?.bound(timeoutMs as number, () => leave(expired))),
+      limit: expired && ((leave) => gates.get(flightKey)?.bound(timeoutMs, () => leave(expired))),
     },
   )
 }
