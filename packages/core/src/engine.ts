@@ -355,6 +355,7 @@ class Exchange<R> implements SendAttempt {
   ): Promise<CachedToken> {
     const key = this.#key
     const challengeKey = challenge?.key ?? ''
+    const flightKey = `${key}\n${challengeKey}`
     const transport = this.#transport
     const timeoutMs = this.#timeoutMs ?? 0
     const expired =
@@ -363,7 +364,7 @@ class Exchange<R> implements SendAttempt {
         : undefined
     return acquire(this.#engine, {
       key,
-      flightKey: `${key}\n${challengeKey}`,
+      flightKey,
       challengeKey,
       partition: this.#partition,
       scopes: this.#resource.scopes,
@@ -387,8 +388,11 @@ class Exchange<R> implements SendAttempt {
           )
           return describeRequest(this.#method, url ?? this.#url, headers, body)
         }),
-      timeoutMs,
-      expired,
+      // The request's own limit (axios `timeout`), suspended by the flight's prompt gate while a
+      // prompt is open.
+      limit:
+        expired &&
+        ((leave) => this.#engine.gates.get(flightKey)?.bound(timeoutMs, () => leave(expired))),
     }).catch((error: unknown) => {
       // The request's own timeout, as the transport words it, is not reported.
       throw expired && error === expired && transport.timedOut

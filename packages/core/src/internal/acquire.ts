@@ -15,7 +15,7 @@ import type {
 } from '../provider'
 import type { CaeCoordinator } from '../types'
 import { clock, later, PromptGate, timeoutError } from './deadline'
-import type { SingleFlight } from './single-flight'
+import type { FlightWaiter, SingleFlight } from './single-flight'
 import type { CachedToken, TokenCache } from './token-cache'
 
 /** What a waiter contributes to a flight: its description, bound to its method and URL. */
@@ -37,8 +37,11 @@ export interface Acquirer {
   readonly refusals: Map<string, unknown>
 }
 
-/** One acquisition a request needs, and how the request waits for it. */
-export interface AcquisitionJob {
+/**
+ * One acquisition a request needs, and how the request waits for it: its signal, its description,
+ * and its own time limit (which the flight's gate in `gates` suspends while a prompt is open).
+ */
+export interface AcquisitionJob extends FlightWaiter<Describe | undefined> {
   /** Cache key: scopes, within the partition. */
   readonly key: string
   /** Single-flight key: the cache key and the challenge key. */
@@ -54,12 +57,6 @@ export interface AcquisitionJob {
   readonly rejected: CachedToken | undefined
   /** Reports the acquired token (the `token` event), with the provider call's duration. */
   readonly acquired: (entry: CachedToken, durationMs: number) => void
-  signal: AbortSignal | undefined
-  context: Describe | undefined
-  /** What the wait rejects with when the request's own limit passes (a `TimeoutError`)... */
-  expired: Error | undefined
-  /** ...and that limit, in ms (read only with `expired`). */
-  timeoutMs: number
 }
 
 /**
@@ -98,19 +95,13 @@ function validated(result: AccessToken | undefined): AccessToken {
  * and `timeoutMs`. Resolves with the cached entry; the token is stored before waiters resume.
  */
 export function acquire(acquirer: Acquirer, job: AcquisitionJob): Promise<CachedToken> {
-  const { refusals, gates } = acquirer
+  const { refusals } = acquirer
   const { flightKey } = job
   if (refusals.has(flightKey)) return Promise.reject(refusals.get(flightKey))
-  const { timeoutMs, expired } = job
   return acquirer.flights.run(
     flightKey,
     (signal, live, abort) => call(acquirer, job, signal, live, abort),
-    {
-      ...job,
-      // The request's own limit (axios `timeout`), suspended by the flight's gate while a prompt
-      // is open.
-      limit: expired && ((leave) => gates.get(flightKey)?.bound(timeoutMs, () => leave(expired))),
-    },
+    job,
   )
 }
 
