@@ -14,7 +14,7 @@ import type {
   TokenRequest,
 } from '../provider'
 import type { CaeCoordinator } from '../types'
-import { clock, later, PromptGate, timeoutError } from './deadline'
+import { clock, createPromptGate, later, type PromptGate, timeoutError } from './deadline'
 import type { FlightWaiter, SingleFlight } from './single-flight'
 import type { CachedToken, TokenCache } from './token-cache'
 
@@ -116,7 +116,7 @@ async function call(
   const { tokenProvider, coordinator, acquisitionTimeoutMs, cache, gates, logger, refusals } =
     acquirer
   const sequence = ++acquirer.started
-  const gate = new PromptGate()
+  const gate = createPromptGate()
   gates.set(job.flightKey, gate)
   let expire: (reason: unknown) => void = () => {}
   const bounded = new Promise<never>((_, reject) => {

@@ -21,48 +21,51 @@ interface Bound {
   timer?: ReturnType<typeof setTimeout>
 }
 
-/**
- * The prompts open for one acquisition, and the time bounds they suspend. A bound started while
- * a prompt is open waits for it to close.
- */
-export class PromptGate {
-  #open = 0
-  readonly #bounds = new Set<Bound>()
-
+/** The prompts open for one acquisition, and the time bounds they suspend. */
+export interface PromptGate {
   /**
    * Starts a bound: `expire` runs once `ms` have passed with no prompt open (in full again after
-   * each prompt closes). Returns what stops it for good.
+   * each prompt closes; a bound started while a prompt is open waits for it to close). Returns
+   * what stops it for good.
    */
-  bound(ms: number, expire: () => void): () => void {
-    const bound: Bound = { ms, expire }
-    this.#bounds.add(bound)
-    if (!this.#open) this.#start(bound)
-    return () => {
-      this.#bounds.delete(bound)
-      clearTimeout(bound.timer)
-    }
-  }
-
-  #start(bound: Bound): void {
-    bound.timer = later(bound.ms, () => {
-      this.#bounds.delete(bound)
-      bound.expire()
-    })
-  }
-
+  bound(ms: number, expire: () => void): () => void
   /**
    * `TokenRequest.interactionStarted`: suspends every bound until the returned function is
    * called (once; later calls do nothing). Prompts may overlap: bounds run again when the last
    * one closes.
    */
-  readonly interactionStarted = (): (() => void) => {
-    if (this.#open++ === 0) for (const bound of this.#bounds) clearTimeout(bound.timer)
-    let ended = false
-    return () => {
-      if (ended) return
-      ended = true
-      if (--this.#open === 0) for (const bound of this.#bounds) this.#start(bound)
-    }
+  readonly interactionStarted: () => () => void
+}
+
+/** Creates the gate of one acquisition: no prompt open, no bound. */
+export function createPromptGate(): PromptGate {
+  let open = 0
+  const bounds = new Set<Bound>()
+  const start = (bound: Bound) => {
+    bound.timer = later(bound.ms, () => {
+      bounds.delete(bound)
+      bound.expire()
+    })
+  }
+  return {
+    bound(ms, expire) {
+      const bound: Bound = { ms, expire }
+      bounds.add(bound)
+      if (!open) start(bound)
+      return () => {
+        bounds.delete(bound)
+        clearTimeout(bound.timer)
+      }
+    },
+    interactionStarted() {
+      if (open++ === 0) for (const bound of bounds) clearTimeout(bound.timer)
+      let ended = false
+      return () => {
+        if (ended) return
+        ended = true
+        if (--open === 0) for (const bound of bounds) start(bound)
+      }
+    },
   }
 }
 
