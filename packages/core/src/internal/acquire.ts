@@ -118,15 +118,15 @@ async function call(
   const sequence = ++acquirer.started
   const gate = createPromptGate()
   gates.set(job.flightKey, gate)
-  let expire: (reason: unknown) => void = () => {}
+  // Rejects when the bound passes; the provider's signal (the flight's) aborts then too, as it
+  // does when every waiter left. The executor runs at once: `stop` is set before any await.
+  let stop = () => {}
   const bounded = new Promise<never>((_, reject) => {
-    expire = reject
-  })
-  // The provider's signal (the flight's) aborts when every waiter left, or when the bound passes.
-  const stop = gate.bound(acquisitionTimeoutMs, () => {
-    const reason = timeoutError(`token acquisition timed out after ${acquisitionTimeoutMs} ms`)
-    abort(reason)
-    expire(reason)
+    stop = gate.bound(acquisitionTimeoutMs, () => {
+      const reason = timeoutError(`token acquisition timed out after ${acquisitionTimeoutMs} ms`)
+      abort(reason)
+      reject(reason)
+    })
   })
   const request: Omit<TokenRequest, 'signal'> = {
     scopes: [...job.scopes],
