@@ -88,8 +88,7 @@ export async function prepareReplayableBody(
     // `new Response` takes the form's entries now; only reading its bytes is asynchronous.
     const serialised = new Response(form)
     const bytes = new Uint8Array(await serialised.arrayBuffer())
-    const contentType = serialised.headers.get('content-type') ?? undefined
-    return { body: bytes, replayable: true, streaming: false, contentType }
+    return { ...kept(bytes), contentType: serialised.headers.get('content-type') ?? undefined }
   }
   return kept(body)
 }
