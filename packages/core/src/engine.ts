@@ -211,12 +211,11 @@ class Exchange<R> implements SendAttempt {
     this.#sent = token
     const transport = this.#transport
     const sent = transport.send(token.authorization, this)
-    return transport.resultOf
-      ? sent.then(
-          (result) => this.#detected(result),
-          (error: unknown) => this.#rejected(error),
-        )
-      : sent.then((result) => this.#detected(result))
+    // No rejection handler (nor its closure) unless a rejection can carry a result.
+    return sent.then(
+      (result) => this.#detected(result),
+      transport.resultOf && ((error: unknown) => this.#rejected(error)),
+    )
   }
 
   /** A send that rejected: its result, when it carries one (axios' 401), is looked at too. */
