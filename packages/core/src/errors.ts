@@ -119,10 +119,6 @@ export class CaeError extends Error {
       request: { value: options.request },
       response: { value: options.response },
     })
-    ;(Error as { captureStackTrace?: (target: object, ctor: unknown) => void }).captureStackTrace?.(
-      this,
-      new.target,
-    )
   }
 }
 
