@@ -352,7 +352,6 @@ function describe(value: unknown): string {
  */
 export function isCaeError(value: unknown): value is AnyCaeError {
   if (value instanceof CaeError) return true
-  if (typeof value !== 'object' || value === null) return false
-  const code = (value as { code?: unknown }).code
-  return value instanceof Error && typeof code === 'string' && code.startsWith('ERR_CAE_')
+  const code = value instanceof Error && (value as { code?: unknown }).code
+  return typeof code === 'string' && code.startsWith('ERR_CAE_')
 }
