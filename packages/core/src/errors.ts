@@ -107,7 +107,8 @@ export class CaeError extends Error {
    * @param options - Cause, claims, scopes, request and response.
    */
   constructor(code: CaeErrorCode, message: string, options: CaeErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause })
+    // Only a defined cause becomes the `cause` property (Error reads no other member of options).
+    super(message, options.cause === undefined ? undefined : options)
     // new.target.name is the class name as written, until a minifier renames the class: cae-kit's
     // own classes therefore name themselves; a subclass of yours keeps its own name.
     this.name = new.target === CaeError ? 'CaeError' : new.target.name
