@@ -10,7 +10,8 @@ import { CaeOptionsError } from './errors'
 type JsonObject = Record<string, unknown>
 
 function parseClaims(claims: string): JsonObject {
-  if (!isClaimsJson(claims)) throw new CaeOptionsError('"claims" must be the JSON text of an object')
+  if (!isClaimsJson(claims))
+    throw new CaeOptionsError('"claims" must be the JSON text of an object')
   return JSON.parse(claims)
 }
 
