@@ -190,6 +190,11 @@ function readErrorCode(fields: EntraErrorFields): string | undefined {
 function readErrorText(fields: EntraErrorFields): string {
   const response = fields.errorResponse
   const numbers = [fields.errorNo, response?.errorCodes, fields.error_codes].flat()
-  const texts = [fields.errorMessage, response?.errorDescription, fields.error_description]
-  return `${numbers.map((number) => `AADSTS${number}`).join(' ')} ${texts.join(' ')} ${fields.message}`
+  return [
+    ...numbers.map((number) => `AADSTS${number}`),
+    fields.errorMessage,
+    response?.errorDescription,
+    fields.error_description,
+    fields.message,
+  ].join(' ')
 }
