@@ -68,29 +68,6 @@ export interface AcquisitionJob extends FlightWaiter<Describe | undefined> {
 export const REFUSAL_MEMORY_MS = 10_000
 
 /**
- * An `Authorization` value: a scheme (an RFC 9110 token), one space, and a header-safe token:
- * visible ASCII, no space (RFC 6750 b64token and every opaque token).
- */
-const AUTHORIZATION = /^[\w!#$%&'*+.^`|~-]+ [\x21-\x7e]+$/
-
-/**
- * Checks a provider's (or coordinator's) result before it is cached or sent: a token that is not
- * a valid header value would fail every request for its lifetime. The message never includes the
- * token.
- */
-function validated(result: AccessToken | undefined): AccessToken {
-  const { token, tokenType = 'Bearer' } = result ?? {}
-  if (
-    typeof token !== 'string' ||
-    typeof tokenType !== 'string' ||
-    !AUTHORIZATION.test(`${tokenType} ${token}`)
-  ) {
-    throw new TypeError('token provider returned an invalid token or tokenType')
-  }
-  return result as AccessToken
-}
-
-/**
  * Joins (or starts) the acquisition for `job` and waits for it, bounded by the request's signal
  * and `timeoutMs`. Resolves with the cached entry; the token is stored before waiters resume.
  */
@@ -136,9 +113,8 @@ async function call(
   if (job.claims !== undefined) request.claims = job.claims
   if (job.stepUp !== undefined) request.stepUp = job.stepUp
   const fromProvider = (signal: AbortSignal) => tokenProvider.getToken({ ...request, signal })
-  // The call, bounded (the acquisition bound rejects the race) and validated.
-  const settled = async (call: Promise<AccessToken>) =>
-    validated(await Promise.race([call, bounded]))
+  // The call, bounded: the acquisition bound rejects the race. (The cache validates the token.)
+  const settled = (call: Promise<AccessToken>) => Promise.race([call, bounded])
   const started = clock()
   try {
     const rejectedToken = job.rejected?.token
@@ -158,7 +134,7 @@ async function call(
           )
         : fromProvider(signal),
     )
-    if (coordinator && rejectedToken !== undefined && token.token === rejectedToken) {
+    if (coordinator && rejectedToken !== undefined && token?.token === rejectedToken) {
       // The one token this acquisition exists to replace: never used again.
       logger?.warn?.('cae: coordinator returned the rejected token')
       token = await settled(fromProvider(signal))
