@@ -89,9 +89,7 @@ export function createTokenCache(): TokenCache {
   const entries = new Map<string, CachedToken>()
   let sweepAt = SWEEP_FLOOR
   return {
-    current(scopesKey) {
-      return entries.get(scopesKey)
-    },
+    current: (scopesKey) => entries.get(scopesKey),
     store(scopesKey, result, challengeKey, now, sequence) {
       const { token, tokenType = 'Bearer', expiresOn: expiry } = result ?? {}
       const authorization = `${tokenType} ${token}`
