@@ -82,7 +82,9 @@ const LOG_LEVELS: Partial<Record<CaeEvent['type'], 'error' | 'warn' | 'info'>> =
   'opt-out': 'info',
 }
 
-/** An empty credential (`''`, `Bearer`, `Bearer `): no opt-out, the engine sets its own. */
+/**
+ * An absent or empty credential (`''`, `Bearer`, `Bearer `): no opt-out, the engine sets its own.
+ */
 const EMPTY_CREDENTIAL = /^\s*(?:[\w!#$%&'*+.^`|~-]+\s*)?$/
 
 /** URL for logs and messages: origin and path, never the query (which may carry secrets). */
@@ -501,8 +503,7 @@ export function createCaeEngine(options: CaeOptions): CaeEngine {
       // Nothing about tokens happens for a URL outside the resources.
       if (resource !== undefined) {
         const exchange = new Exchange(engine, resource, request, transport)
-        const own = request.authorization
-        if (own == null || EMPTY_CREDENTIAL.test(own)) return exchange.run()
+        if (EMPTY_CREDENTIAL.test(request.authorization ?? '')) return exchange.run()
         // The caller's own credential wins: that request is left alone, and it is said so.
         exchange.report(undefined, 0, { type: 'opt-out' })
       }
