@@ -435,7 +435,8 @@ class Exchange<R> implements SendAttempt {
 
   /**
    * Logs an event and hands it to `onEvent`. The log line says what happened where, never a token
-   * or a query string; a listener that throws never changes what the request resolves to.
+   * or a query string; a listener that throws never changes what the request resolves to. Not
+   * private, for `execute` to report an opt-out (a transport only knows the `SendAttempt` members).
    */
   report(challenge: DetectedChallenge | undefined, durationMs: number, fields: EventFields): void {
     const { logger, onEvent } = this.#engine

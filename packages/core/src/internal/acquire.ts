@@ -69,7 +69,7 @@ export const REFUSAL_MEMORY_MS = 10_000
 
 /**
  * Joins (or starts) the acquisition for `job` and waits for it, bounded by the request's signal
- * and `timeoutMs`. Resolves with the cached entry; the token is stored before waiters resume.
+ * and `limit`. Resolves with the cached entry; the token is stored before waiters resume.
  */
 export function acquire(acquirer: Acquirer, job: AcquisitionJob): Promise<CachedToken> {
   const { refusals } = acquirer
