@@ -9,7 +9,6 @@ import {
   type CaeOptions,
   type CaeTransport,
   createCaeEngine,
-  type KeptBody,
   type RequestDescription,
   type SendAttempt,
   type UnsatisfiedReplay,
@@ -17,7 +16,6 @@ import {
 import type { AxiosHeaders, AxiosInstance, AxiosResponse, InternalAxiosRequestConfig } from 'axios'
 import { type AxiosCopy, copyResolver } from './axios-copy'
 import type { CaeAxiosErrorInfo } from './cae-axios-error'
-import { bodyForDescription } from './data-shape'
 import { guardRedirects } from './http-redirects'
 import { finalUrl, guardedFetch, RedirectChannel } from './redirect-channel'
 import { dataForEngine, keepData } from './request-data'
@@ -58,12 +56,11 @@ function ownAuthorization(config: Config, url: string): string | undefined {
   return typeof value === 'string' ? value : undefined
 }
 
-/** Removes `Authorization` from an `AxiosHeaders` (of any copy of axios) or a plain record. */
-function withoutAuthorization(headers: Config['headers'] | Record<string, unknown>): void {
-  if (typeof headers.delete === 'function') {
-    headers.delete('Authorization')
-    return
-  }
+/**
+ * Removes `Authorization` from an `AxiosHeaders` (of any copy of axios: it keeps each header as an
+ * own property under the name it was set with) or a plain record, whatever its case.
+ */
+function withoutAuthorization(headers: Record<string, unknown>): void {
   for (const name of Object.keys(headers)) {
     if (name.toLowerCase() === 'authorization') delete headers[name]
   }
@@ -74,58 +71,55 @@ function withoutAuthorization(headers: Config['headers'] | Record<string, unknow
  * own adapter, and tells the engine what an axios response or error holds.
  */
 class AxiosTransport implements CaeTransport<AxiosResponse> {
-  readonly #config: Config
+  /** The config as dispatched (it becomes `response.config`). */
+  readonly request: Config
+  /** Data the engine keeps for a replay the way fetch needs it (see `dataForEngine`). */
+  readonly body: unknown
+  /** The protected instance (its `getUri`, for `describe`). */
+  readonly #instance: AxiosInstance
   /** The instance's own copy of axios (its error classes). */
   readonly #axios: AxiosCopy
   readonly #sendOnce: Adapter
   readonly #maxBytes: number
   /** Node's http adapter (follow-redirects); otherwise fetch-like (xhr, fetch, custom). */
   readonly #viaHttp: boolean
-  readonly #describeUrl: () => string
   #channel: RedirectChannel | undefined
 
   constructor(
     config: Config,
+    instance: AxiosInstance,
     axios: AxiosCopy,
     sendOnce: Adapter,
     maxBytes: number,
-    describeUrl: () => string,
   ) {
-    this.#config = config
+    this.request = config
+    this.#instance = instance
     this.#axios = axios
     this.#sendOnce = sendOnce
     this.#maxBytes = maxBytes
     this.#viaHttp = sendOnce.adapterName === 'http'
-    this.#describeUrl = describeUrl
-  }
-
-  get request(): Config {
-    return this.#config
-  }
-
-  get body(): unknown {
-    return dataForEngine(this.#config, this.#viaHttp)
+    this.body = dataForEngine(config, this.#viaHttp)
   }
 
   keepBody(): Promise<boolean> | undefined {
-    return keepData(this.#config, this.#maxBytes, this.#viaHttp)
+    return keepData(this.request, this.#maxBytes, this.#viaHttp)
   }
 
   send(authorization: string | undefined, attempt: SendAttempt): Promise<AxiosResponse> {
-    const config = this.#config
-    if (authorization === undefined) {
-      config.caeKit = { replay: false }
-      return this.#sendOnce(config)
+    const config = this.request
+    const authorized = authorization !== undefined
+    if (authorized) {
+      if (!attempt.replay) this.#prepare(attempt)
+      config.headers.set('Authorization', authorization)
     }
-    if (!attempt.replay) this.#prepare(attempt.body, attempt)
-    config.headers.set('Authorization', authorization)
-    config.caeKit = { replay: attempt.replay, authorized: true }
+    config.caeKit = { replay: attempt.replay, authorized }
     return this.#sendOnce(config)
   }
 
   /** Before the first send: the kept body, and redirect guarding for the adapter at hand. */
-  #prepare(kept: KeptBody | undefined, attempt: SendAttempt): void {
-    const config = this.#config
+  #prepare(attempt: SendAttempt): void {
+    const config = this.request
+    const kept = attempt.body
     if (kept !== undefined) {
       config.data = kept.body instanceof Uint8Array ? kept.body.buffer : kept.body
       if (kept.contentType) config.headers.set('Content-Type', kept.contentType)
@@ -166,36 +160,32 @@ class AxiosTransport implements CaeTransport<AxiosResponse> {
     ;(data?.cancel?.() as Promise<unknown> | undefined)?.catch?.(() => {})
   }
 
+  /** The data as dispatched: `transformRequest` already made text of plain objects. */
   describe(): RequestDescription {
-    const config = this.#config
+    const config = this.request
     return {
       headers: Object.entries(config.headers.toJSON(true)) as [string, string][],
-      body: bodyForDescription(config.data),
-      url: this.#describeUrl(),
+      body: config.data,
+      url: this.#instance.getUri(config),
     }
   }
 
   /** The replay was challenged again: axios' own error for it, carrying `caeKit` (see `isCaeAxiosError`). */
-  unsatisfied(report: UnsatisfiedReplay<AxiosResponse>): AxiosResponse {
-    if (report.rejection === undefined) return report.result
-    const error = report.rejection.reason as AxiosErrorLike
-    error.caeKit = {
-      code: report.code,
-      claims: report.claims,
-      stepUp: report.stepUp,
-      scopes: report.scopes,
-    }
+  unsatisfied({ result, rejection, ...info }: UnsatisfiedReplay<AxiosResponse>): AxiosResponse {
+    if (rejection === undefined) return result
+    const error = rejection.reason as AxiosErrorLike
+    error.caeKit = info
     throw error
   }
 
   /** An abort while waiting for a token rejects as axios itself would: with its CanceledError. */
   aborted(): unknown {
-    return new this.#axios.CanceledError(undefined, this.#config)
+    return new this.#axios.CanceledError(undefined, this.request)
   }
 
   /** axios' `timeout` covers the wait for a token too, and fails as axios' own timeout does. */
   timedOut(): unknown {
-    const config = this.#config
+    const config = this.request
     const message = config.timeoutErrorMessage ?? `timeout of ${config.timeout}ms exceeded`
     const { AxiosError } = this.#axios
     const code = config.transitional?.clarifyTimeoutError
@@ -270,7 +260,7 @@ export function attachCae(instance: AxiosInstance, options: CaeOptions): () => v
   function onRequest(config: Config): Config {
     // A config cae-kit authorized before (a retry of `error.config`) is authorized afresh. The
     // headers are the instance's `AxiosHeaders`, or a plain object an interceptor put there.
-    if (config.caeKit?.authorized) withoutAuthorization(config.headers)
+    if (config.caeKit?.authorized) withoutAuthorization(config.headers as Record<string, unknown>)
     const adapter = config.adapter
     config.caeKit = { replay: false }
     // Always set: axios merges the instance's default adapter list into every config.
@@ -290,9 +280,7 @@ export function attachCae(instance: AxiosInstance, options: CaeOptions): () => v
       sendOnce = axios.getAdapter(adapter, sent) as Adapter
     }
     const url = requestUrl(sent)
-    const transport = new AxiosTransport(sent, axios, sendOnce, engine.maxReplayBodyBytes, () =>
-      instance.getUri(sent),
-    )
+    const transport = new AxiosTransport(sent, instance, axios, sendOnce, engine.maxReplayBodyBytes)
     return engine.execute(
       {
         url,
