@@ -5,21 +5,14 @@
  * @module
  */
 
-import {
-  type CaeOptions,
-  type CaeTransport,
-  createCaeEngine,
-  type RequestDescription,
-  type SendAttempt,
-  type UnsatisfiedReplay,
-} from '@cae-kit/core'
-import type { AxiosHeaders, AxiosInstance, AxiosResponse, InternalAxiosRequestConfig } from 'axios'
-import { type AxiosCopy, copyResolver } from './axios-copy'
-import type { CaeAxiosErrorInfo } from './cae-axios-error'
-import { guardRedirects } from './http-redirects'
-import { finalUrl, guardedFetch, RedirectChannel } from './redirect-channel'
-import { dataForEngine, keepData } from './request-data'
+import { type CaeOptions, createCaeEngine } from '@cae-kit/core'
+import type { AxiosInstance, AxiosResponse } from 'axios'
+import { ownAuthorization, withoutAuthorization } from './authorization'
+import { copyResolver } from './axios-copy'
+import type { Adapter, Config } from './axios-transport'
+import { guardedFetch } from './redirect-channel'
 import { requestUrl } from './request-url'
+import { createTransport } from './transport'
 
 /** Per-request state cae-kit keeps under `config.caeKit` (one key, typed by augmentation). */
 export interface CaeAxiosRequestState {
@@ -36,162 +29,6 @@ declare module 'axios' {
   interface AxiosRequestConfig<D = any, P = any> {
     /** cae-kit's per-request state; set by `attachCae`, do not set it yourself. */
     caeKit?: CaeAxiosRequestState
-  }
-}
-
-type Config = InternalAxiosRequestConfig
-type AxiosErrorLike = { isAxiosError: true; response?: AxiosResponse; caeKit?: CaeAxiosErrorInfo }
-type Adapter = ((config: Config) => Promise<AxiosResponse>) & { adapterName?: string }
-
-/** `user:password@` in the URL: axios sends HTTP Basic for it, as for `auth`. */
-const USER_INFO = /^[a-z][a-z\d+\-.]*:\/\/[^/?#]*@/i
-
-/**
- * The `Authorization` the request carries on its own: its header, or HTTP Basic from `auth` or
- * credentials in the URL (the caller's opt-out; an empty `Bearer ` is none, see the engine).
- */
-function ownAuthorization(config: Config, url: string): string | undefined {
-  if (config.auth !== undefined || (url.includes('@') && USER_INFO.test(url))) return 'Basic auth'
-  const value = config.headers.get('Authorization')
-  return typeof value === 'string' ? value : undefined
-}
-
-/**
- * Removes `Authorization` from an `AxiosHeaders` (of any copy of axios: it keeps each header as an
- * own property under the name it was set with) or a plain record, whatever its case.
- */
-function withoutAuthorization(headers: Record<string, unknown>): void {
-  for (const name of Object.keys(headers)) {
-    if (name.toLowerCase() === 'authorization') delete headers[name]
-  }
-}
-
-/**
- * One dispatched axios request as a {@link CaeTransport}: sends the config with the instance's
- * own adapter, and tells the engine what an axios response or error holds.
- */
-class AxiosTransport implements CaeTransport<AxiosResponse> {
-  /** The config as dispatched (it becomes `response.config`). */
-  readonly request: Config
-  /** Data the engine keeps for a replay the way fetch needs it (see `dataForEngine`). */
-  readonly body: unknown
-  /** The protected instance (its `getUri`, for `describe`). */
-  readonly #instance: AxiosInstance
-  /** The instance's own copy of axios (its error classes). */
-  readonly #axios: AxiosCopy
-  readonly #sendOnce: Adapter
-  readonly #maxBytes: number
-  /** Node's http adapter (follow-redirects); otherwise fetch-like (xhr, fetch, custom). */
-  readonly #viaHttp: boolean
-  #channel: RedirectChannel | undefined
-
-  constructor(
-    config: Config,
-    instance: AxiosInstance,
-    axios: AxiosCopy,
-    sendOnce: Adapter,
-    maxBytes: number,
-  ) {
-    this.request = config
-    this.#instance = instance
-    this.#axios = axios
-    this.#sendOnce = sendOnce
-    this.#maxBytes = maxBytes
-    this.#viaHttp = sendOnce.adapterName === 'http'
-    this.body = dataForEngine(config, this.#viaHttp)
-  }
-
-  keepBody(): Promise<boolean> | undefined {
-    return keepData(this.request, this.#maxBytes, this.#viaHttp)
-  }
-
-  send(authorization: string | undefined, attempt: SendAttempt): Promise<AxiosResponse> {
-    const config = this.request
-    const authorized = authorization !== undefined
-    if (authorized) {
-      if (!attempt.replay) this.#prepare(attempt)
-      config.headers.set('Authorization', authorization)
-    }
-    config.caeKit = { replay: attempt.replay, authorized }
-    return this.#sendOnce(config)
-  }
-
-  /** Before the first send: the kept body, and redirect guarding for the adapter at hand. */
-  #prepare(attempt: SendAttempt): void {
-    const config = this.request
-    const kept = attempt.body
-    if (kept !== undefined) {
-      config.data = kept.body instanceof Uint8Array ? kept.body.buffer : kept.body
-      if (kept.contentType) config.headers.set('Content-Type', kept.contentType)
-    }
-    if (this.#viaHttp) {
-      guardRedirects(config, attempt)
-    } else {
-      // Read by the guarded fetch axios' fetch adapter calls (set in `env.fetch` at dispatch).
-      this.#channel = new RedirectChannel(attempt, config.data)
-      config.fetchOptions = { ...config.fetchOptions, caeKit: this.#channel }
-    }
-  }
-
-  status(response: AxiosResponse): number {
-    return response.status
-  }
-
-  /** axios' response headers are an `AxiosHeaders` (it has `get`). */
-  headers(response: AxiosResponse): AxiosHeaders {
-    return response.headers as AxiosHeaders
-  }
-
-  finalUrl(response: AxiosResponse): string | undefined {
-    return finalUrl(response, this.#channel)
-  }
-
-  /** The response an `AxiosError` carries (HTTP errors), or `undefined` for any other failure. */
-  resultOf(error: unknown): AxiosResponse | undefined {
-    return (error as AxiosErrorLike | null)?.isAxiosError === true
-      ? (error as AxiosErrorLike).response
-      : undefined
-  }
-
-  /** The challenged response is not returned: free its connection (responseType 'stream'). */
-  discard(response: AxiosResponse): void {
-    const data = response.data as { destroy?: () => void; cancel?: () => unknown } | null
-    data?.destroy?.()
-    ;(data?.cancel?.() as Promise<unknown> | undefined)?.catch?.(() => {})
-  }
-
-  /** The data as dispatched: `transformRequest` already made text of plain objects. */
-  describe(): RequestDescription {
-    const config = this.request
-    return {
-      headers: Object.entries(config.headers.toJSON(true)) as [string, string][],
-      body: config.data,
-      url: this.#instance.getUri(config),
-    }
-  }
-
-  /** The replay was challenged again: axios' own error for it, carrying `caeKit` (see `isCaeAxiosError`). */
-  unsatisfied({ result, rejection, ...info }: UnsatisfiedReplay<AxiosResponse>): AxiosResponse {
-    if (rejection === undefined) return result
-    const error = rejection.reason as AxiosErrorLike
-    error.caeKit = info
-    throw error
-  }
-
-  /** An abort while waiting for a token rejects as axios itself would: with its CanceledError. */
-  aborted(): unknown {
-    return new this.#axios.CanceledError(undefined, this.request)
-  }
-
-  /** axios' `timeout` covers the wait for a token too, and fails as axios' own timeout does. */
-  timedOut(): unknown {
-    const config = this.request
-    const message = config.timeoutErrorMessage ?? `timeout of ${config.timeout}ms exceeded`
-    const { AxiosError } = this.#axios
-    const code = config.transitional?.clarifyTimeoutError
-      ? AxiosError.ETIMEDOUT
-      : AxiosError.ECONNABORTED
-    return new AxiosError(message, code, config)
   }
 }
 
@@ -260,7 +97,7 @@ export function attachCae(instance: AxiosInstance, options: CaeOptions): () => v
   function onRequest(config: Config): Config {
     // A config cae-kit authorized before (a retry of `error.config`) is authorized afresh. The
     // headers are the instance's `AxiosHeaders`, or a plain object an interceptor put there.
-    if (config.caeKit?.authorized) withoutAuthorization(config.headers as Record<string, unknown>)
+    if (config.caeKit?.authorized) withoutAuthorization(config.headers)
     const adapter = config.adapter
     config.caeKit = { replay: false }
     // Always set: axios merges the instance's default adapter list into every config.
@@ -280,7 +117,7 @@ export function attachCae(instance: AxiosInstance, options: CaeOptions): () => v
       sendOnce = axios.getAdapter(adapter, sent) as Adapter
     }
     const url = requestUrl(sent)
-    const transport = new AxiosTransport(sent, instance, axios, sendOnce, engine.maxReplayBodyBytes)
+    const transport = createTransport(sent, instance, axios, sendOnce, engine.maxReplayBodyBytes)
     return engine.execute(
       {
         url,

@@ -11,3 +11,15 @@
 export function isSpecFormData(data: unknown): data is FormData {
   return typeof FormData === 'function' && data instanceof FormData
 }
+
+/**
+ * Data the engine keeps for a replay in every runtime: a web stream or a multipart `FormData`
+ * (serialised once, so both sends carry the same bytes and boundary). Anything else the adapters
+ * read anew on every send.
+ */
+export function webBody(data: unknown): unknown {
+  return typeof (data as { getReader?: unknown } | null)?.getReader === 'function' ||
+    isSpecFormData(data)
+    ? data
+    : undefined
+}

@@ -1,13 +1,13 @@
 /**
  * Request data, seen from axios: which data a send would consume or re-encode, and how it is kept
- * for a replay. Browser builds use `request-data.browser.ts` (no Node streams or `form-data`
- * package forms there).
+ * for a replay. Only Node builds use it (`transport.ts`): browsers have no Node streams or
+ * `form-data` package forms.
  *
  * @module
  */
 
 import type { InternalAxiosRequestConfig } from 'axios'
-import { isSpecFormData } from './data-shape'
+import { webBody } from './data-shape'
 import { isReadableLike } from './readable-like'
 import { keepReadable } from './stream-body'
 
@@ -61,6 +61,5 @@ export function keepData(
  */
 export function dataForEngine(config: InternalAxiosRequestConfig, viaHttp: boolean): unknown {
   const { data } = config
-  if (typeof data?.getReader === 'function' || isSpecFormData(data)) return data
-  return !viaHttp && isReadableLike(data) ? data : undefined
+  return webBody(data) ?? (!viaHttp && isReadableLike(data) ? data : undefined)
 }

@@ -1,0 +1,65 @@
+/**
+ * The transport of a dispatched request in Node: axios' http adapter (follow-redirects, Node
+ * streams and `form-data` package forms) besides the fetch-like adapters. Browser builds use
+ * `transport.browser.ts`, so none of this reaches a browser bundle.
+ *
+ * @module
+ */
+
+import type { SendAttempt } from '@cae-kit/core'
+import type { AxiosInstance } from 'axios'
+import type { AxiosCopy } from './axios-copy'
+import { type Adapter, AxiosTransport, type Config } from './axios-transport'
+import { guardRedirects } from './http-redirects'
+import { dataForEngine, keepData } from './request-data'
+
+/** {@link AxiosTransport} with Node's request data and the http adapter's redirects. */
+class NodeTransport extends AxiosTransport {
+  readonly #maxBytes: number
+  /** Node's http adapter (follow-redirects); otherwise fetch-like (xhr, fetch, custom). */
+  readonly #viaHttp: boolean
+
+  constructor(
+    config: Config,
+    instance: AxiosInstance,
+    axios: AxiosCopy,
+    sendOnce: Adapter,
+    maxBytes: number,
+  ) {
+    super(config, instance, axios, sendOnce)
+    this.#maxBytes = maxBytes
+    this.#viaHttp = sendOnce.adapterName === 'http'
+  }
+
+  override get body(): unknown {
+    return dataForEngine(this.request, this.#viaHttp)
+  }
+
+  keepBody(): Promise<boolean> | undefined {
+    return keepData(this.request, this.#maxBytes, this.#viaHttp)
+  }
+
+  protected override guardRedirects(attempt: SendAttempt): void {
+    if (this.#viaHttp) guardRedirects(this.request, attempt)
+    else super.guardRedirects(attempt)
+  }
+}
+
+/**
+ * The transport for one dispatched request.
+ *
+ * @param config - The config as dispatched (it becomes `response.config`).
+ * @param instance - The protected instance (its `getUri`, for `describe`).
+ * @param axios - The instance's own copy of axios (its error classes).
+ * @param sendOnce - The adapter that sends the config once.
+ * @param maxBytes - The engine's `maxReplayBodyBytes` (what Node request data is read up to).
+ */
+export function createTransport(
+  config: Config,
+  instance: AxiosInstance,
+  axios: AxiosCopy,
+  sendOnce: Adapter,
+  maxBytes: number,
+): AxiosTransport {
+  return new NodeTransport(config, instance, axios, sendOnce, maxBytes)
+}
