@@ -10,7 +10,7 @@ import type { AxiosInstance, AxiosResponse } from 'axios'
 import { ownAuthorization, withoutAuthorization } from './authorization'
 import { copyResolver } from './axios-copy'
 import type { Adapter, Config } from './axios-transport'
-import { guardedFetch } from './redirect-channel'
+import { useGuardedFetch } from './redirect-channel'
 import { requestUrl } from './request-url'
 import { createTransport } from './transport'
 
@@ -68,27 +68,6 @@ declare module 'axios' {
 export function attachCae(instance: AxiosInstance, options: CaeOptions): () => void {
   const engine = createCaeEngine(options)
   const copyOf = copyResolver(instance)
-  /** One guarded fetch per underlying fetch: axios caches its fetch adapter per `env.fetch`. */
-  const guarded = new Map<typeof fetch, typeof fetch>()
-  const guards = new WeakSet<typeof fetch>()
-
-  /**
-   * axios' fetch adapter (axios ≥ 1.12 reads `config.env.fetch`) and custom adapters: a fetch
-   * that follows redirects within the resource and says where the response came from.
-   */
-  function useGuardedFetch(config: Config): void {
-    const env = config.env as { fetch?: typeof fetch } | undefined
-    const base = env?.fetch ?? globalThis.fetch
-    if (typeof base !== 'function' || guards.has(base)) return
-    let fetch = guarded.get(base)
-    if (fetch === undefined) {
-      fetch = guardedFetch(base)
-      guarded.set(base, fetch)
-      guards.add(fetch)
-    }
-    config.env = { ...env, fetch }
-  }
-
   /**
    * Synchronous, and registered `{ synchronous: true }`: when every request interceptor is, axios
    * dispatches inline instead of chaining a promise per interceptor (about 1 µs a request). It

@@ -7,14 +7,14 @@
  */
 
 import { type SendAttempt, sendWithinResource } from '@cae-kit/core'
-import type { AxiosResponse } from 'axios'
+import type { AxiosResponse, InternalAxiosRequestConfig } from 'axios'
 
 /**
  * Redirect guarding for axios' fetch adapter, under one name: `caeKit`. The transport puts a
  * channel in `config.fetchOptions.caeKit` (axios hands `fetchOptions` to `env.fetch` as its
  * second argument); the guarded fetch reads the attempt from it and writes back where the
- * response came from. A class instance, so axios' config merging passes it by reference. Nothing
- * is kept in module state.
+ * response came from. A class instance, so axios' config merging passes it by reference (a plain
+ * object would be copied). Nothing is kept in module state but the guarded fetches themselves.
  */
 export class RedirectChannel {
   /** Written by the guarded fetch: the URL of the final response. */
@@ -31,20 +31,34 @@ export class RedirectChannel {
 }
 
 /**
- * A fetch for axios' fetch adapter (`config.env.fetch`, axios ≥ 1.12) over `base`: it follows
- * redirects within the resource (`sendWithinResource`) and reports the final URL through the
- * channel in its options. axios caches its fetch adapter per `env.fetch`: create one per base
- * fetch and keep it.
+ * One guarded fetch per underlying fetch (axios caches its fetch adapter per `env.fetch`), each
+ * also mapped to itself: a config guarded before (a retry of `error.config`) keeps its own.
  */
-export function guardedFetch(base: typeof fetch): typeof fetch {
-  return async (input, init) => {
-    const channel = (init as { caeKit?: unknown } | undefined)?.caeKit
-    if (!(channel instanceof RedirectChannel)) return base(input, init)
-    const request = input instanceof Request ? input : new Request(input, init)
-    const response = await sendWithinResource(base, request, channel.attempt, channel.body)
-    channel.finalUrl = response.url || undefined
-    return response
+const guarded = new WeakMap<typeof fetch, typeof fetch>()
+
+/**
+ * Points `config.env.fetch` (what axios' fetch adapter calls, axios ≥ 1.12, and what custom
+ * adapters may use) at a fetch over the config's own (or the global one) that follows redirects
+ * within the resource (`sendWithinResource`) and reports the final URL through the channel in
+ * its options. Requests without a channel pass through unchanged.
+ */
+export function useGuardedFetch(config: InternalAxiosRequestConfig): void {
+  const env = config.env as { fetch?: typeof fetch } | undefined
+  const base = env?.fetch ?? globalThis.fetch
+  if (typeof base !== 'function') return
+  let fetch = guarded.get(base)
+  if (fetch === undefined) {
+    fetch = async (input, init) => {
+      const channel = (init as { caeKit?: unknown } | undefined)?.caeKit
+      if (!(channel instanceof RedirectChannel)) return base(input, init)
+      const request = input instanceof Request ? input : new Request(input, init)
+      const response = await sendWithinResource(base, request, channel.attempt, channel.body)
+      channel.finalUrl = response.url || undefined
+      return response
+    }
+    guarded.set(base, fetch).set(fetch, fetch)
   }
+  config.env = { ...env, fetch }
 }
 
 /** Where the response came from after redirects: Node (follow-redirects), XHR, or the channel. */
