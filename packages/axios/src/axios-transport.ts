@@ -16,7 +16,7 @@ import type { AxiosHeaders, AxiosInstance, AxiosResponse, InternalAxiosRequestCo
 import type { AxiosCopy } from './axios-copy'
 import type { CaeAxiosErrorInfo } from './cae-axios-error'
 import { webBody } from './data-shape'
-import { finalUrl, RedirectChannel } from './redirect-channel'
+import { RedirectChannel } from './redirect-channel'
 
 /** The config axios hands its adapter. */
 export type Config = InternalAxiosRequestConfig
@@ -92,8 +92,12 @@ export class AxiosTransport implements CaeTransport<AxiosResponse> {
     return response.headers as AxiosHeaders
   }
 
+  /** Where the response came from after redirects: XHR's `responseURL`, or the channel's. */
   finalUrl(response: AxiosResponse): string | undefined {
-    return finalUrl(response, this.#channel)
+    const url =
+      (response.request as { responseURL?: unknown } | undefined)?.responseURL ??
+      this.#channel?.finalUrl
+    return typeof url === 'string' && url !== '' ? url : undefined
   }
 
   /** The response an `AxiosError` carries (HTTP errors), or `undefined` for any other failure. */

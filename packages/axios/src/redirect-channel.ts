@@ -1,13 +1,12 @@
 /**
- * Redirects seen from axios in every runtime: where a response finally came from, and axios'
- * fetch adapter sending within the resource (`sendWithinResource` follows hops itself where the
+ * Redirects of axios' fetch adapter in every runtime: sending within the resource (`sendWithinResource` follows hops itself where the
  * runtime lets it).
  *
  * @module
  */
 
 import { type SendAttempt, sendWithinResource } from '@cae-kit/core'
-import type { AxiosResponse, InternalAxiosRequestConfig } from 'axios'
+import type { InternalAxiosRequestConfig } from 'axios'
 
 /**
  * Redirect guarding for axios' fetch adapter, under one name: `caeKit`. The transport puts a
@@ -59,16 +58,4 @@ export function useGuardedFetch(config: InternalAxiosRequestConfig): void {
     guarded.set(base, fetch).set(fetch, fetch)
   }
   config.env = { ...env, fetch }
-}
-
-/** Where the response came from after redirects: Node (follow-redirects), XHR, or the channel. */
-export function finalUrl(
-  response: AxiosResponse,
-  channel: RedirectChannel | undefined,
-): string | undefined {
-  const request = response.request as
-    | { res?: { responseUrl?: unknown }; responseURL?: unknown }
-    | undefined
-  const url = request?.res?.responseUrl ?? request?.responseURL ?? channel?.finalUrl
-  return typeof url === 'string' && url !== '' ? url : undefined
 }

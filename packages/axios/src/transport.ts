@@ -7,7 +7,7 @@
  */
 
 import type { SendAttempt } from '@cae-kit/core'
-import type { AxiosInstance } from 'axios'
+import type { AxiosInstance, AxiosResponse } from 'axios'
 import type { AxiosCopy } from './axios-copy'
 import { type Adapter, AxiosTransport, type Config } from './axios-transport'
 import { guardRedirects } from './http-redirects'
@@ -37,6 +37,13 @@ class NodeTransport extends AxiosTransport {
 
   keepBody(): Promise<boolean> | undefined {
     return keepData(this.request, this.#maxBytes, this.#viaHttp)
+  }
+
+  /** The http adapter's response says where follow-redirects ended (`request.res.responseUrl`). */
+  override finalUrl(response: AxiosResponse): string | undefined {
+    const url = (response.request as { res?: { responseUrl?: unknown } } | undefined)?.res
+      ?.responseUrl
+    return typeof url === 'string' && url !== '' ? url : super.finalUrl(response)
   }
 
   protected override guardRedirects(attempt: SendAttempt): void {
