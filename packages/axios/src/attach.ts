@@ -10,7 +10,6 @@ import type { AxiosInstance, AxiosResponse } from 'axios'
 import { ownAuthorization, withoutAuthorization } from './authorization'
 import { copyResolver } from './axios-copy'
 import type { Adapter, Config } from './axios-transport'
-import { useGuardedFetch } from './redirect-channel'
 import { requestUrl } from './request-url'
 import { createTransport } from './transport'
 
@@ -90,11 +89,7 @@ export function attachCae(instance: AxiosInstance, options: CaeOptions): () => v
     sent.adapter = adapter as never
     // Resolved by the instance's own copy of axios: axios' dispatch made `sent.headers` with it.
     const axios = copyOf(sent.headers)
-    let sendOnce = axios.getAdapter(adapter, sent) as Adapter
-    if (sendOnce.adapterName !== 'http' && sendOnce.adapterName !== 'xhr') {
-      useGuardedFetch(sent)
-      sendOnce = axios.getAdapter(adapter, sent) as Adapter
-    }
+    const sendOnce = axios.getAdapter(adapter, sent) as Adapter
     const url = requestUrl(sent)
     const transport = createTransport(sent, instance, axios, sendOnce, engine.maxReplayBodyBytes)
     return engine.execute(

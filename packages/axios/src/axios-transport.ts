@@ -16,7 +16,7 @@ import type { AxiosHeaders, AxiosInstance, AxiosResponse, InternalAxiosRequestCo
 import type { AxiosCopy } from './axios-copy'
 import type { CaeAxiosErrorInfo } from './cae-axios-error'
 import { webBody } from './data-shape'
-import { RedirectChannel } from './redirect-channel'
+import { RedirectChannel, useGuardedFetch } from './redirect-channel'
 
 /** The config axios hands its adapter. */
 export type Config = InternalAxiosRequestConfig
@@ -35,7 +35,8 @@ export class AxiosTransport implements CaeTransport<AxiosResponse> {
   readonly #instance: AxiosInstance
   /** The instance's own copy of axios (its error classes). */
   readonly #axios: AxiosCopy
-  readonly #sendOnce: Adapter
+  /** The adapter that sends the config once (resolved again over a guarded fetch). */
+  #sendOnce: Adapter
   #channel: RedirectChannel | undefined
 
   /**
@@ -60,7 +61,7 @@ export class AxiosTransport implements CaeTransport<AxiosResponse> {
     const config = this.request
     const authorized = authorization !== undefined
     if (authorized) {
-      // Before the first send: the kept body, and redirect guarding for the adapter at hand.
+      // Before the first send: the body the engine kept, and redirect guarding.
       const kept = attempt.body
       if (!attempt.replay && kept !== undefined) {
         config.data = kept.body instanceof Uint8Array ? kept.body.buffer : kept.body
@@ -74,11 +75,15 @@ export class AxiosTransport implements CaeTransport<AxiosResponse> {
   }
 
   /**
-   * Before the first send: a channel in `config.fetchOptions`, read by the guarded fetch axios'
-   * fetch adapter calls (set in `env.fetch` at dispatch). xhr follows redirects on its own.
+   * xhr follows redirects on its own, and says where it ended (`responseURL`). axios' fetch adapter
+   * (and a custom adapter that uses `config.env.fetch`) is resolved again over a guarded fetch,
+   * which reads the attempt from a channel in `config.fetchOptions`.
    */
   protected guardRedirects(attempt: SendAttempt): void {
     const config = this.request
+    if (this.#sendOnce.adapterName === 'xhr') return
+    useGuardedFetch(config)
+    this.#sendOnce = this.#axios.getAdapter(config.adapter, config) as Adapter
     this.#channel = new RedirectChannel(attempt, config.data)
     config.fetchOptions = { ...config.fetchOptions, caeKit: this.#channel }
   }
@@ -107,10 +112,9 @@ export class AxiosTransport implements CaeTransport<AxiosResponse> {
       : undefined
   }
 
-  /** The challenged response is not returned: free its connection (responseType 'stream'). */
+  /** The challenged response is not returned: free its connection (a web stream, responseType 'stream'). */
   discard(response: AxiosResponse): void {
-    const data = response.data as { destroy?: () => void; cancel?: () => unknown } | null
-    data?.destroy?.()
+    const data = response.data as { cancel?: () => unknown } | null
     ;(data?.cancel?.() as Promise<unknown> | undefined)?.catch?.(() => {})
   }
 

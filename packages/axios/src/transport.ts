@@ -46,6 +46,12 @@ class NodeTransport extends AxiosTransport {
     return typeof url === 'string' && url !== '' ? url : super.finalUrl(response)
   }
 
+  /** The http adapter's responseType 'stream' is a Node stream: destroying it frees the socket. */
+  override discard(response: AxiosResponse): void {
+    ;(response.data as { destroy?: () => void } | null)?.destroy?.()
+    super.discard(response)
+  }
+
   protected override guardRedirects(attempt: SendAttempt): void {
     if (this.#viaHttp) guardRedirects(this.request, attempt)
     else super.guardRedirects(attempt)
