@@ -6,17 +6,18 @@
  * @module
  */
 
-import type {
-  CaeTransport,
-  RequestDescription,
-  SendAttempt,
-  UnsatisfiedReplay,
+import {
+  type CaeTransport,
+  type RequestDescription,
+  type SendAttempt,
+  sendWithinResource,
+  type UnsatisfiedReplay,
 } from '@cae-kit/core'
 import type { AxiosHeaders, AxiosInstance, AxiosResponse, InternalAxiosRequestConfig } from 'axios'
 import type { AxiosCopy } from './axios-copy'
 import type { CaeAxiosErrorInfo } from './cae-axios-error'
 import { webBody } from './data-shape'
-import { RedirectChannel, useGuardedFetch } from './redirect-channel'
+import { useGuardedFetch } from './guarded-fetch'
 
 /** The config axios hands its adapter. */
 export type Config = InternalAxiosRequestConfig
@@ -37,7 +38,8 @@ export class AxiosTransport implements CaeTransport<AxiosResponse> {
   readonly #axios: AxiosCopy
   /** The adapter that sends the config once (resolved again over a guarded fetch). */
   #sendOnce: Adapter
-  #channel: RedirectChannel | undefined
+  /** Where the guarded fetch's last response came from (axios' fetch adapter). */
+  #finalUrl: string | undefined
 
   /**
    * @param config - The config as dispatched.
@@ -77,15 +79,19 @@ export class AxiosTransport implements CaeTransport<AxiosResponse> {
   /**
    * xhr follows redirects on its own, and says where it ended (`responseURL`). axios' fetch adapter
    * (and a custom adapter that uses `config.env.fetch`) is resolved again over a guarded fetch,
-   * which reads the attempt from a channel in `config.fetchOptions`.
+   * which sends each request within its resource (see `useGuardedFetch`).
    */
   protected guardRedirects(attempt: SendAttempt): void {
     const config = this.request
     if (this.#sendOnce.adapterName === 'xhr') return
-    useGuardedFetch(config)
+    const body = config.data
+    useGuardedFetch(config, async (fetch, request) => {
+      // `body` is the data sent, for a 307/308 hop that resends it.
+      const response = await sendWithinResource(fetch, request, attempt, body)
+      this.#finalUrl = response.url || undefined
+      return response
+    })
     this.#sendOnce = this.#axios.getAdapter(config.adapter, config) as Adapter
-    this.#channel = new RedirectChannel(attempt, config.data)
-    config.fetchOptions = { ...config.fetchOptions, caeKit: this.#channel }
   }
 
   status(response: AxiosResponse): number {
@@ -97,11 +103,10 @@ export class AxiosTransport implements CaeTransport<AxiosResponse> {
     return response.headers as AxiosHeaders
   }
 
-  /** Where the response came from after redirects: XHR's `responseURL`, or the channel's. */
+  /** Where the response came from after redirects: XHR's `responseURL`, or the guarded fetch's. */
   finalUrl(response: AxiosResponse): string | undefined {
     const url =
-      (response.request as { responseURL?: unknown } | undefined)?.responseURL ??
-      this.#channel?.finalUrl
+      (response.request as { responseURL?: unknown } | undefined)?.responseURL ?? this.#finalUrl
     return typeof url === 'string' && url !== '' ? url : undefined
   }
 
