@@ -149,11 +149,11 @@ export class AxiosTransport implements CaeTransport<AxiosResponse> {
   /** axios' `timeout` covers the wait for a token too, and fails as axios' own timeout does. */
   timedOut(): unknown {
     const config = this.request
-    const message = config.timeoutErrorMessage ?? `timeout of ${config.timeout}ms exceeded`
     const { AxiosError } = this.#axios
-    const code = config.transitional?.clarifyTimeoutError
-      ? AxiosError.ETIMEDOUT
-      : AxiosError.ECONNABORTED
-    return new AxiosError(message, code, config)
+    return new AxiosError(
+      config.timeoutErrorMessage ?? `timeout of ${config.timeout}ms exceeded`,
+      config.transitional?.clarifyTimeoutError ? AxiosError.ETIMEDOUT : AxiosError.ECONNABORTED,
+      config,
+    )
   }
 }
