@@ -16,7 +16,6 @@ import {
 import type { AxiosHeaders, AxiosInstance, AxiosResponse, InternalAxiosRequestConfig } from 'axios'
 import type { AxiosCopy } from './axios-copy'
 import type { CaeAxiosErrorInfo } from './cae-axios-error'
-import { webBody } from './data-shape'
 import { useGuardedFetch } from './guarded-fetch'
 
 /** The config axios hands its adapter. */
@@ -54,9 +53,19 @@ export class AxiosTransport implements CaeTransport<AxiosResponse> {
     this.#sendOnce = sendOnce
   }
 
-  /** Data the engine keeps for a replay the way fetch needs it: see `webBody`. */
+  /**
+   * Data the engine keeps for a replay (see `CaeTransport.body`): a web stream, or a spec
+   * `FormData` (axios' adapters send it as multipart whatever Content-Type the config holds;
+   * `transformRequest` already turned it into JSON when that was asked for), serialised once so
+   * both sends carry the same bytes and boundary. Anything else the adapters read anew on every
+   * send.
+   */
   get body(): unknown {
-    return webBody(this.request.data)
+    const { data } = this.request
+    return typeof data?.getReader === 'function' ||
+      (typeof FormData === 'function' && data instanceof FormData)
+      ? data
+      : undefined
   }
 
   send(authorization: string | undefined, attempt: SendAttempt): Promise<AxiosResponse> {

@@ -11,7 +11,8 @@ import type { AxiosInstance, AxiosResponse } from 'axios'
 import type { AxiosCopy } from './axios-copy'
 import { type Adapter, AxiosTransport, type Config } from './axios-transport'
 import { guardRedirects } from './http-redirects'
-import { dataForEngine, keepData } from './request-data'
+import { isReadableLike } from './readable-like'
+import { keepData } from './request-data'
 
 /** {@link AxiosTransport} with Node's request data and the http adapter's redirects. */
 class NodeTransport extends AxiosTransport {
@@ -31,8 +32,14 @@ class NodeTransport extends AxiosTransport {
     this.#viaHttp = sendOnce.adapterName === 'http'
   }
 
+  /**
+   * Also, for adapters other than http (axios' fetch adapter), a Node `Readable`: read up to the
+   * limit, or sent as a fresh web stream of what was read and the rest, never the disturbed
+   * original.
+   */
   override get body(): unknown {
-    return dataForEngine(this.request, this.#viaHttp)
+    const { data } = this.request
+    return super.body ?? (!this.#viaHttp && isReadableLike(data) ? data : undefined)
   }
 
   keepBody(): Promise<boolean> | undefined {
