@@ -13,10 +13,7 @@ import type { InternalAxiosRequestConfig } from 'axios'
  * `config.fetchOptions.caeKit`: axios hands `fetchOptions` to `env.fetch` as its second argument,
  * and passes a function through its config merging by reference (a plain object would be copied).
  */
-export type SendWithinResource = (
-  fetch: typeof globalThis.fetch,
-  request: Request,
-) => Promise<Response>
+export type GuardedSend = (fetch: typeof globalThis.fetch, request: Request) => Promise<Response>
 
 /**
  * One guarded fetch per underlying fetch (axios caches its fetch adapter per `env.fetch`), each
@@ -30,10 +27,7 @@ const guarded = new WeakMap<typeof fetch, typeof fetch>()
  * adapters may use) at a guarded fetch over the config's own (or the global one), and gives it
  * `send` for this request in `config.fetchOptions.caeKit`. Calls without it pass through.
  */
-export function useGuardedFetch(
-  config: InternalAxiosRequestConfig,
-  send: SendWithinResource,
-): void {
+export function useGuardedFetch(config: InternalAxiosRequestConfig, send: GuardedSend): void {
   const env = config.env as { fetch?: typeof fetch } | undefined
   const base = env?.fetch ?? globalThis.fetch
   if (typeof base !== 'function') return
@@ -42,7 +36,7 @@ export function useGuardedFetch(
     fetch = (input, init) => {
       const sendWithin = (init as { caeKit?: unknown } | undefined)?.caeKit
       return typeof sendWithin === 'function'
-        ? (sendWithin as SendWithinResource)(
+        ? (sendWithin as GuardedSend)(
             base,
             input instanceof Request ? input : new Request(input, init),
           )
