@@ -93,19 +93,3 @@ export const createGate = (name: string): Gate => {
       : run
   }
 }
-
-const gates = new WeakMap<object, Gate>()
-
-/**
- * The gate of one PublicClientApplication, shared by every provider built over it (MSAL's
- * one-interaction rule is per application, not per provider).
- *
- * @param pca - The application object (the WeakMap key).
- * @param clientId - Its client id, naming the cross-tab lock.
- * @returns The shared gate.
- */
-export const gateFor = (pca: object, clientId: string): Gate => {
-  const gate = gates.get(pca) ?? createGate(`cae-kit:interaction:${clientId}`)
-  gates.set(pca, gate)
-  return gate
-}

@@ -11,12 +11,7 @@ import type {
   RedirectRequest,
 } from '@azure/msal-browser'
 import type { PendingRequest } from '@cae-kit/core'
-import {
-  BodyNotReplayableError,
-  CaeOptionsError,
-  classifyInteractive,
-  interactionError,
-} from './errors'
+import { asInteractive, BodyNotReplayableError, CaeOptionsError, interactionError } from './errors'
 
 /**
  * Prefix of the `sessionStorage` keys and of the MSAL `state` this package writes. The rest of the
@@ -75,21 +70,21 @@ const inside = (resources: readonly { url: string }[], url: string): boolean => 
  *
  * @param pca - The application.
  * @param request - The MSAL redirect request (scopes, claims, account, extra fields).
- * @param pendingRequests - Describes every request waiting in the app; without it nothing is
- * replayed later. Its failure stores nothing and still redirects.
+ * @param waiting - Describes the requests waiting in the app, one function per token request; a
+ * failing one adds nothing. Nothing stored (storage full or disabled) still redirects.
  * @returns Never resolves; rejects with `ERR_CAE_INTERACTION_REQUIRED` when MSAL returns without
- * leaving the page (`onRedirectNavigate` returned false), `ERR_CAE_INTERACTION_CANCELLED` when the
- * user came back without signing in (MSAL `user_cancelled`), or with MSAL's error.
+ * leaving the page (`onRedirectNavigate` returned false), or with MSAL's error (the caller
+ * classifies it: `user_cancelled` when the user came back without signing in).
  */
 export const redirectForToken = async (
   pca: Pick<IPublicClientApplication, 'acquireTokenRedirect'>,
   request: RedirectRequest,
-  pendingRequests: (() => Promise<PendingRequest[]>) | undefined,
+  waiting: Iterable<() => Promise<PendingRequest[]>>,
 ): Promise<never> => {
   const state = PREFIX + Date.now()
   try {
-    const pending = (await pendingRequests?.()) ?? []
-    sessionStorage.setItem(state, JSON.stringify(pending.map(withoutCredentials)))
+    const pending = await Promise.all([...waiting].map((describe) => describe().catch(() => [])))
+    sessionStorage.setItem(state, JSON.stringify(pending.flat().map(withoutCredentials)))
   } catch {
     // Storage full or disabled, or no descriptions: the replay is lost, never the sign-in.
   }
@@ -101,8 +96,7 @@ export const redirectForToken = async (
     try {
       sessionStorage.removeItem(state)
     } catch {}
-    const code = classifyInteractive(error)
-    throw code ? interactionError(code, error, request.scopes, request.claims) : error
+    throw error
   }
   throw interactionError('ERR_CAE_INTERACTION_REQUIRED', undefined, request.scopes, request.claims)
 }
@@ -176,8 +170,7 @@ export const resumeAfterRedirect = async <R = Response>(
   } catch (error) {
     // One redirect at a time per tab: whatever was stored waited for this failed sign-in.
     sweep(-1)
-    const code = classifyInteractive(error)
-    throw code ? interactionError(code, error, [], undefined) : error
+    throw asInteractive(error, [], undefined)
   }
   const state = result?.state
   const resume: RedirectResume<R> = { result, pending: [], replays: [] }
