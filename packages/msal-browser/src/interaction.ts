@@ -34,15 +34,17 @@ const withLock = async <T>(
 ): Promise<T> => {
   const locks = (globalThis as { navigator?: { locks?: LockManager } }).navigator?.locks
   if (!locks) return fn(false)
-  const box = await locks.request(name, { ifAvailable: true }, async (lock) =>
-    lock ? { value: await fn(false) } : undefined,
-  )
-  return box
-    ? box.value
-    : (locks.request(name, signal ? { signal } : {}, () => {
+  let free = false
+  const value = await locks.request(name, { ifAvailable: true }, (lock) => {
+    free = !!lock
+    return lock && fn(false)
+  })
+  return free
+    ? (value as T)
+    : locks.request(name, signal ? { signal } : {}, () => {
         signal?.throwIfAborted()
         return fn(true)
-      }) as Promise<T>)
+      })
 }
 
 /**

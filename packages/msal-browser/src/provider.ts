@@ -137,8 +137,11 @@ export const fromMsalBrowser = (
             },
           }),
         }
-        // Everything waiting for a token leaves with the page.
-        if (kind === 'redirect') return await redirectForToken(pca, request, app.waiting)
+        if (kind === 'redirect') {
+          // Everything waiting for a token leaves with the page; still here: it did not leave.
+          await redirectForToken(pca, request, app.waiting)
+          throw fail('ERR_CAE_INTERACTION_REQUIRED')
+        }
         // Other tabs waiting for the same account, scopes and claims get this prompt's outcome.
         key = keyOf(account)
         if (key) app.handoff.post(key)

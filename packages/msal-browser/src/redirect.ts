@@ -11,7 +11,7 @@ import type {
   RedirectRequest,
 } from '@azure/msal-browser'
 import type { PendingRequest } from '@cae-kit/core'
-import { asInteractive, BodyNotReplayableError, CaeOptionsError, interactionError } from './errors'
+import { asInteractive, BodyNotReplayableError, CaeOptionsError } from './errors'
 
 /**
  * Prefix of the `sessionStorage` keys and of the MSAL `state` this package writes. The rest of the
@@ -66,21 +66,21 @@ const inside = (resources: readonly { url: string }[], url: string): boolean => 
 
 /**
  * Persists the waiting requests, then starts `acquireTokenRedirect` with `state` naming them.
- * Never resolves while the page navigates away.
+ * Never settles while the page navigates away.
  *
  * @param pca - The application.
  * @param request - The MSAL redirect request (scopes, claims, account, extra fields).
  * @param waiting - Describes the requests waiting in the app, one function per token request; a
  * failing one adds nothing. Nothing stored (storage full or disabled) still redirects.
- * @returns Never resolves; rejects with `ERR_CAE_INTERACTION_REQUIRED` when MSAL returns without
- * leaving the page (`onRedirectNavigate` returned false), or with MSAL's error (the caller
- * classifies it: `user_cancelled` when the user came back without signing in).
+ * @returns Resolves only when MSAL returns without leaving the page (`onRedirectNavigate`
+ * returned false: the caller rejects `ERR_CAE_INTERACTION_REQUIRED`); rejects with MSAL's error
+ * (the caller classifies it: `user_cancelled` when the user came back without signing in).
  */
 export const redirectForToken = async (
   pca: Pick<IPublicClientApplication, 'acquireTokenRedirect'>,
   request: RedirectRequest,
   waiting: Iterable<() => Promise<PendingRequest[]>>,
-): Promise<never> => {
+): Promise<void> => {
   const state = PREFIX + Date.now()
   try {
     const pending = await Promise.all([...waiting].map((describe) => describe().catch(() => [])))
@@ -98,7 +98,6 @@ export const redirectForToken = async (
     } catch {}
     throw error
   }
-  throw interactionError('ERR_CAE_INTERACTION_REQUIRED', undefined, request.scopes, request.claims)
 }
 
 /** Options of {@link resumeAfterRedirect}. */
@@ -161,7 +160,12 @@ export const resumeAfterRedirect = async <R = Response>(
   options: ResumeOptions<R> = {},
 ): Promise<RedirectResume<R>> => {
   const { fetch, replay, resources, maxAgeMs = 600_000 } = options
-  if ((fetch || replay) && !resources?.length) {
+  const send =
+    replay ??
+    (fetch &&
+      ((p: PendingRequest) =>
+        fetch(p.url, { method: p.method, headers: p.headers, body: p.body ?? null })))
+  if (send && !resources?.length) {
     throw new CaeOptionsError('resumeAfterRedirect needs "resources" to replay')
   }
   let result: AuthenticationResult | null
@@ -173,39 +177,33 @@ export const resumeAfterRedirect = async <R = Response>(
     throw asInteractive(error, [], undefined)
   }
   const state = result?.state
-  const resume: RedirectResume<R> = { result, pending: [], replays: [] }
+  let pending: PendingRequest[] = []
   if (state?.startsWith(PREFIX) && isFresh(state, maxAgeMs)) {
     try {
-      const stored: unknown = JSON.parse(`${sessionStorage.getItem(state)}`)
-      // Storage is the page's, not ours alone: only an array of requests is what we wrote, and
-      // only requests inside the client's resources go back out.
-      if (Array.isArray(stored)) {
-        resume.pending = stored
-          .filter(
-            (p: PendingRequest) =>
-              typeof p?.url === 'string' && (!resources || inside(resources, p.url)),
-          )
-          .map(withoutCredentials)
-      }
+      // Storage is the page's, not ours alone: only an array of requests is what we wrote
+      // (anything else throws here), and only requests inside the client's resources go back out.
+      pending = JSON.parse(`${sessionStorage.getItem(state)}`)
+        .filter(
+          (p: PendingRequest) =>
+            typeof p?.url === 'string' && (!resources || inside(resources, p.url)),
+        )
+        .map(withoutCredentials)
     } catch {}
   }
   // Deleted before any replay: a reload or a second call never replays the same request twice.
   sweep(maxAgeMs, state)
-  const send =
-    replay ??
-    (fetch &&
-      ((p: PendingRequest) =>
-        fetch(p.url, { method: p.method, headers: p.headers, body: p.body ?? null })))
-  if (!send) return resume
-  for (const request of resume.pending) {
-    try {
-      if (request.bodyOmitted) {
-        throw new BodyNotReplayableError(`body not stored: ${request.method} ${request.url}`)
+  const replays: PromiseSettledResult<R>[] = []
+  if (send) {
+    // One after another, in their original order.
+    for (const request of pending) {
+      const attempt = async () => {
+        if (request.bodyOmitted) {
+          throw new BodyNotReplayableError(`body not stored: ${request.method} ${request.url}`)
+        }
+        return send(request)
       }
-      resume.replays.push({ status: 'fulfilled', value: await send(request) })
-    } catch (reason) {
-      resume.replays.push({ status: 'rejected', reason })
+      replays.push(...(await Promise.allSettled([attempt()])))
     }
   }
-  return resume
+  return { result, pending, replays }
 }
