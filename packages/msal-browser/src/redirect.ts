@@ -21,19 +21,15 @@ import { asInteractive, BodyNotReplayableError, CaeOptionsError } from './errors
 const PREFIX = 'cae-kit.redirect.'
 
 /**
- * Whether the entry or state `key` was written at most `maxAgeMs` ago. A time in the future, not
- * finite (`Infinity`) or not a number counts as expired: this package only writes `Date.now()`.
+ * Deletes this package's entries written more than `maxAgeMs` ago (all of them for `-1`), so
+ * storage never accumulates. A time in the future, not finite (`Infinity`) or not a number counts
+ * as expired: this package only writes `Date.now()`.
  */
-const isFresh = (key: string, maxAgeMs: number): boolean => {
-  const age = Date.now() - +key.slice(PREFIX.length)
-  return age >= 0 && age <= maxAgeMs
-}
-
-/** Deletes this package's entries that are `key` or not fresh, so storage never accumulates. */
-const sweep = (maxAgeMs: number, key?: string) => {
+const sweep = (maxAgeMs: number) => {
   for (let i = sessionStorage.length; i--; ) {
-    const k = sessionStorage.key(i)
-    if (k?.startsWith(PREFIX) && (k === key || !isFresh(k, maxAgeMs))) sessionStorage.removeItem(k)
+    const key = sessionStorage.key(i)
+    const age = Date.now() - Number(key?.slice(PREFIX.length))
+    if (key?.startsWith(PREFIX) && !(age >= 0 && age <= maxAgeMs)) sessionStorage.removeItem(key)
   }
 }
 
@@ -177,8 +173,10 @@ export const resumeAfterRedirect = async <R = Response>(
     throw asInteractive(error, [], undefined)
   }
   const state = result?.state
+  // Expired entries first: an entry left under `state` is fresh.
+  sweep(maxAgeMs)
   let pending: PendingRequest[] = []
-  if (state?.startsWith(PREFIX) && isFresh(state, maxAgeMs)) {
+  if (state?.startsWith(PREFIX)) {
     try {
       // Storage is the page's, not ours alone: only an array of requests is what we wrote
       // (anything else throws here), and only requests inside the client's resources go back out.
@@ -189,9 +187,9 @@ export const resumeAfterRedirect = async <R = Response>(
         )
         .map(withoutCredentials)
     } catch {}
+    // Deleted before any replay: a reload or a second call never replays the same request twice.
+    sessionStorage.removeItem(state)
   }
-  // Deleted before any replay: a reload or a second call never replays the same request twice.
-  sweep(maxAgeMs, state)
   const replays: PromiseSettledResult<R>[] = []
   if (send) {
     // One after another, in their original order.
