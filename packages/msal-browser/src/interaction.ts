@@ -84,14 +84,12 @@ export const createGate = (name: string): Gate => {
       )
     })
     tail = run.catch(() => undefined)
-    return signal
-      ? Promise.race([
-          run,
-          new Promise<never>((_, reject) => {
-            const abort = () => reject(signal.reason)
-            signal.aborted ? abort() : signal.addEventListener('abort', abort, { once: true })
-          }),
-        ])
-      : run
+    return Promise.race([
+      run,
+      new Promise<never>((_, reject) => {
+        const abort = () => reject(signal?.reason)
+        signal?.aborted ? abort() : signal?.addEventListener('abort', abort, { once: true })
+      }),
+    ])
   }
 }

@@ -169,11 +169,14 @@ export const fromMsalBrowser = (
       } catch (error) {
         const failure = asInteractive(error, scopes, wanted)
         const code = (failure as { code?: unknown } | undefined)?.code
-        if (key) {
-          const shared =
+        // Every waiter shares a cancellation or a block; anything else, each retries by itself.
+        if (key)
+          app.handoff.post(
+            key,
             code === 'ERR_CAE_INTERACTION_CANCELLED' || code === 'ERR_CAE_ACCESS_BLOCKED'
-          app.handoff.post(key, shared ? { code } : null)
-        }
+              ? { code }
+              : null,
+          )
         if (code === 'ERR_CAE_POPUP_BLOCKED' && kind === 'popup' && options.fallbackToRedirect)
           return prompt('redirect')
         throw failure
