@@ -50,10 +50,9 @@ export const createHandoff = (name: string): Handoff => {
   const channel = globalThis.BroadcastChannel && new BroadcastChannel(name)
   const seen = new Map<string, Entry>()
   if (channel) {
-    channel.onmessage = ({ data }) => {
-      if (typeof data?.key === 'string')
-        seen.set(data.key, { at: Date.now(), outcome: data.outcome })
-    }
+    // A message without a string key is stored under a key that `take` never asks for.
+    channel.onmessage = ({ data }) =>
+      seen.set(data?.key, { at: Date.now(), outcome: data?.outcome })
     // An open channel must not keep a Node test runner alive.
     ;(channel as { unref?: () => void }).unref?.()
   }

@@ -24,8 +24,8 @@ export type Gate = <T>(started: number, task: GateTask<T>, signal?: AbortSignal)
 
 /**
  * Holds the Web Lock `name` while `fn` runs (released on settle, or when the page unloads).
- * Asks with `ifAvailable` first: `fn(true)` means another tab held the lock meanwhile. A `signal`
- * that aborts while waiting for another tab withdraws the request: `fn` never runs.
+ * Asks with `ifAvailable` first: `fn(true)` means another tab held the lock meanwhile. When
+ * `signal` aborted while waiting for another tab, `fn` never runs: the lock is released at once.
  */
 const withLock = async <T>(
   name: string,
@@ -41,7 +41,7 @@ const withLock = async <T>(
   })
   return free
     ? (value as T)
-    : locks.request(name, signal ? { signal } : {}, () => {
+    : locks.request(name, () => {
         signal?.throwIfAborted()
         return fn(true)
       })
