@@ -38,14 +38,11 @@ const apps = new WeakMap<object, App>()
  * @returns The state every provider over `pca` shares.
  */
 export const appFor = (pca: object, clientId: string): App => {
-  let app = apps.get(pca)
-  if (!app) {
-    app = {
-      gate: createGate(`cae-kit:interaction:${clientId}`),
-      handoff: createHandoff(`cae-kit:handoff:${clientId}`),
-      waiting: new Set(),
-    }
-    apps.set(pca, app)
+  const app = apps.get(pca) ?? {
+    gate: createGate(`cae-kit:interaction:${clientId}`),
+    handoff: createHandoff(`cae-kit:handoff:${clientId}`),
+    waiting: new Set(),
   }
+  apps.set(pca, app)
   return app
 }
