@@ -145,11 +145,7 @@ function parse(s: string): Challenge[] {
     const match = ELEMENT.exec(s)
     if (!match) break // unreachable: ELEMENT always matches
     i = ELEMENT.lastIndex
-    const token = match[1]
-    const plain = match[2]
-    const quoted = match[3]
-    const unquoted = match[4]
-    const token68 = match[5]
+    const [, token, plain, quoted, unquoted, token68] = match
     if (token === undefined) {
       // Garbage: parsing ends at a quoted-string that never closes (where its value was meant to
       // end cannot be known), else resumes at the comma.
