@@ -4,19 +4,15 @@
  * @module
  */
 
-import { parseClaimsJson } from './entra'
+import { isClaimsJson, isJsonObject } from './entra'
 import { CaeOptionsError } from './errors'
 
 type JsonObject = Record<string, unknown>
 
-function isObject(value: unknown): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
-
 function parseClaims(claims: string): JsonObject {
-  const parsed = parseClaimsJson(claims)
-  if (!parsed) throw new CaeOptionsError('"claims" must be the JSON text of an object')
-  return parsed
+  if (!isClaimsJson(claims))
+    throw new CaeOptionsError('"claims" must be the JSON text of an object')
+  return JSON.parse(claims)
 }
 
 /**
@@ -53,8 +49,8 @@ export function addClientCapabilities(
     throw new CaeOptionsError('"capabilities" must be an array of non-empty strings')
   }
   const request = claims === undefined || claims.trim() === '' ? {} : parseClaims(claims)
-  const accessToken = isObject(request.access_token) ? request.access_token : {}
-  const declared = isObject(accessToken.xms_cc) ? accessToken.xms_cc : {}
+  const accessToken = isJsonObject(request.access_token) ? request.access_token : {}
+  const declared = isJsonObject(accessToken.xms_cc) ? accessToken.xms_cc : {}
   const values = Array.isArray(declared.values)
     ? declared.values.filter((value): value is string => typeof value === 'string')
     : []

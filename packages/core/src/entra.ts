@@ -142,22 +142,12 @@ export function mapEntraError(error: unknown, context: EntraErrorContext): unkno
 }
 
 /**
- * Parses the JSON text of a claims request: a JSON object, not an array, `null` or a primitive.
- * Never throws.
+ * Tells whether `value` is a JSON object: not an array, `null` or a primitive.
  *
- * @param text - Decoded claims (JSON text), or anything.
- * @returns The object, or `undefined` when `text` is no string holding a JSON object.
+ * @param value - Anything, e.g. what `JSON.parse` returned.
  */
-export function parseClaimsJson(text: unknown): Record<string, unknown> | undefined {
-  if (typeof text !== 'string') return undefined
-  try {
-    const parsed: unknown = JSON.parse(text)
-    return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
-      ? (parsed as Record<string, unknown>)
-      : undefined
-  } catch {
-    return undefined
-  }
+export function isJsonObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
 /**
@@ -174,7 +164,11 @@ export function parseClaimsJson(text: unknown): Record<string, unknown> | undefi
  * ```
  */
 export function isClaimsJson(text: unknown): text is string {
-  return parseClaimsJson(text) !== undefined
+  try {
+    return typeof text === 'string' && isJsonObject(JSON.parse(text))
+  } catch {
+    return false
+  }
 }
 
 /**
@@ -196,6 +190,11 @@ function readErrorCode(fields: EntraErrorFields): string | undefined {
 function readErrorText(fields: EntraErrorFields): string {
   const response = fields.errorResponse
   const numbers = [fields.errorNo, response?.errorCodes, fields.error_codes].flat()
-  const texts = [fields.errorMessage, response?.errorDescription, fields.error_description]
-  return `${numbers.map((number) => `AADSTS${number}`).join(' ')} ${texts.join(' ')} ${fields.message}`
+  return [
+    ...numbers.map((number) => `AADSTS${number}`),
+    fields.errorMessage,
+    response?.errorDescription,
+    fields.error_description,
+    fields.message,
+  ].join(' ')
 }

@@ -107,7 +107,8 @@ export class CaeError extends Error {
    * @param options - Cause, claims, scopes, request and response.
    */
   constructor(code: CaeErrorCode, message: string, options: CaeErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause })
+    // Only a defined cause becomes the `cause` property (Error reads no other member of options).
+    super(message, options.cause === undefined ? undefined : options)
     // new.target.name is the class name as written, until a minifier renames the class: cae-kit's
     // own classes therefore name themselves; a subclass of yours keeps its own name.
     this.name = new.target === CaeError ? 'CaeError' : new.target.name
@@ -119,10 +120,6 @@ export class CaeError extends Error {
       request: { value: options.request },
       response: { value: options.response },
     })
-    ;(Error as { captureStackTrace?: (target: object, ctor: unknown) => void }).captureStackTrace?.(
-      this,
-      new.target,
-    )
   }
 }
 
@@ -356,7 +353,6 @@ function describe(value: unknown): string {
  */
 export function isCaeError(value: unknown): value is AnyCaeError {
   if (value instanceof CaeError) return true
-  if (typeof value !== 'object' || value === null) return false
-  const code = (value as { code?: unknown }).code
-  return value instanceof Error && typeof code === 'string' && code.startsWith('ERR_CAE_')
+  const code = value instanceof Error && (value as { code?: unknown }).code
+  return typeof code === 'string' && code.startsWith('ERR_CAE_')
 }

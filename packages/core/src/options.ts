@@ -121,69 +121,59 @@ export interface ResolvedOptions {
   readonly coordinator: CaeCoordinator | undefined
 }
 
+/** The optional options that take one type: absent, or of that type (`null` is no object). */
+const TYPES = {
+  strict: 'boolean',
+  onEvent: 'function',
+  logger: 'object',
+  partitionKey: 'function',
+} as const
+
 /**
- * Validates `options` once, at setup.
+ * Validates `options` once, at setup. The result is a copy with defaults applied (options it does
+ * not know, such as `createCaeFetch`'s `fetch`, are copied as they are).
  *
  * @throws CaeOptionsError (`ERR_CAE_INVALID_OPTIONS`) naming the first wrong option.
  */
 export function resolveOptions(options: CaeOptions): ResolvedOptions {
-  const {
-    tokenProvider,
-    resources,
-    strict,
-    onEvent,
-    logger,
-    maxReplayBodyBytes,
-    partitionKey,
-    acquisitionTimeoutMs,
-    coordinator,
-  } = options ?? {}
+  const { tokenProvider, partitionKey, maxReplayBodyBytes, acquisitionTimeoutMs, coordinator } =
+    options ?? {}
   const fail = (name: string, what: string) => {
     throw new CaeOptionsError(`"${name}" must be ${what}`)
   }
   if (typeof tokenProvider?.getToken !== 'function') {
     fail('tokenProvider', 'an object with a getToken() method')
   }
-  // Optional options: absent, or of the one type they take.
-  for (const [name, value, type] of [
-    ['strict', strict, 'boolean'],
-    ['onEvent', onEvent, 'function'],
-    ['logger', logger, 'object'],
-    ['partitionKey', partitionKey, 'function'],
-  ] as const) {
+  for (const [name, type] of Object.entries(TYPES)) {
+    const value = options[name as keyof typeof TYPES]
     if (value !== undefined && (typeof value !== type || value === null))
       fail(name, `of type ${type}`)
   }
   if (tokenProvider.callerScoped === true && partitionKey === undefined) {
-    fail(
-      'partitionKey',
-      "set for a callerScoped tokenProvider, or one caller's token goes to another",
-    )
+    fail('partitionKey', 'set for a callerScoped tokenProvider')
   }
   if (
     maxReplayBodyBytes !== undefined &&
     !(Number.isSafeInteger(maxReplayBodyBytes) && maxReplayBodyBytes >= 0)
   ) {
-    fail('maxReplayBodyBytes', 'a non-negative integer')
+    fail('maxReplayBodyBytes', 'an integer >= 0')
   }
   if (
     acquisitionTimeoutMs !== undefined &&
     !(Number.isSafeInteger(acquisitionTimeoutMs) && acquisitionTimeoutMs > 0)
   ) {
-    fail('acquisitionTimeoutMs', 'a positive integer (milliseconds)')
+    fail('acquisitionTimeoutMs', 'an integer > 0')
   }
   if (coordinator !== undefined && typeof coordinator?.acquire !== 'function') {
     fail('coordinator', 'an object with an acquire() method')
   }
+  // The options that keep their value are copied by the spread; one that is absent reads as
+  // `undefined`, which is what ResolvedOptions says.
   return {
-    tokenProvider,
-    resources: resolveResources(resources),
-    strict: !!strict,
-    onEvent,
-    logger,
+    ...options,
+    resources: resolveResources(options.resources),
+    strict: !!options.strict,
     maxReplayBodyBytes: maxReplayBodyBytes ?? DEFAULT_MAX_REPLAY_BODY_BYTES,
-    partitionKey,
     acquisitionTimeoutMs: acquisitionTimeoutMs ?? DEFAULT_ACQUISITION_TIMEOUT_MS,
-    coordinator,
-  }
+  } as ResolvedOptions
 }

@@ -43,6 +43,11 @@ export function normalizeScopes(scopes: readonly string[]): string {
   return [...new Set(scopes)].sort().join(' ')
 }
 
+/** A URL's origin and path, without query or fragment: what resources are matched on. */
+function originAndPath(url: URL): string {
+  return url.origin + url.pathname
+}
+
 function resolveOne(resource: unknown, index: number): ResolvedResource {
   const where = `"resources[${index}]`
   const { url, scopes } = (resource ?? {}) as Partial<CaeResource>
@@ -50,20 +55,16 @@ function resolveOne(resource: unknown, index: number): ResolvedResource {
   try {
     parsed = new URL(url as string)
   } catch {}
-  // A resource is an origin or an origin + path prefix: a query, fragment or credentials would
-  // never match anything the way a reader of the options expects.
+  // A resource is an origin or an origin + path prefix, so its URL serializes to its origin and
+  // path alone: a query, fragment or credentials would never match anything the way a reader of
+  // the options expects.
   if (
     typeof url !== 'string' ||
     !parsed ||
-    !/^https?:$/.test(parsed.protocol) ||
-    parsed.search ||
-    parsed.hash ||
-    parsed.username ||
-    parsed.password
+    !/^https?:/.test(parsed.href) ||
+    originAndPath(parsed) !== parsed.href
   ) {
-    throw new CaeOptionsError(
-      `${where}.url" must be an absolute http(s) URL without query, fragment or credentials: ${url}`,
-    )
+    throw new CaeOptionsError(`${where}.url" must be an http(s) origin or origin + path`)
   }
   if (
     !Array.isArray(scopes) ||
@@ -94,26 +95,31 @@ export function resolveResources(resources: unknown): ResolvedResource[] {
     throw new CaeOptionsError('"resources" must be a non-empty array of { url, scopes }')
   }
   const resolved = resources.map(resolveOne)
-  const seen = new Set<string>()
-  for (const { prefix } of resolved) {
-    if (seen.has(prefix)) throw new CaeOptionsError(`"resources" lists ${prefix} twice`)
-    seen.add(prefix)
-  }
-  for (const r of resolved) {
-    r.narrowerThanOrigin = resolved.some((o) => o.origin === r.origin && o.path !== '')
+  for (const resource of resolved) {
+    const { origin, prefix } = resource
+    if (resolved.filter((other) => other.prefix === prefix).length > 1) {
+      throw new CaeOptionsError(`"resources" lists ${prefix} twice`)
+    }
+    resource.narrowerThanOrigin = resolved.some(
+      (other) => other.origin === origin && other.path !== '',
+    )
   }
   return resolved.sort((a, b) => b.path.length - a.path.length)
 }
 
-/** Whether `href` starts with `prefix` on a boundary: followed by `/`, `?`, `#` or nothing. */
-function startsAt(href: string, prefix: string): boolean {
-  // charAt past the end is '', which every string includes.
-  return href.startsWith(prefix) && '/?#'.includes(href.charAt(prefix.length))
-}
-
-/** Tells whether an already parsed URL lies inside `resource` (origin, then path-segment prefix). */
-export function resourceContains(resource: ResolvedResource, url: URL): boolean {
-  return url.origin === resource.origin && startsAt(url.pathname, resource.path)
+/**
+ * The first resource whose `origin + path` starts `href` on a boundary: followed by `/`, `?`,
+ * `#` or nothing (`charAt` past the end is `''`, which every string includes).
+ */
+function findByPrefix(
+  resources: readonly ResolvedResource[],
+  href: string,
+): ResolvedResource | undefined {
+  for (const resource of resources) {
+    const { prefix } = resource
+    if (href.startsWith(prefix) && '/?#'.includes(href.charAt(prefix.length))) return resource
+  }
+  return undefined
 }
 
 /**
@@ -148,9 +154,9 @@ export function findResource(
   resources: readonly ResolvedResource[],
   url: string | URL,
 ): ResolvedResource | undefined {
-  if (typeof url === 'string' && !REWRITTEN.test(url)) {
-    for (const resource of resources) if (startsAt(url, resource.prefix)) return resource
-  }
+  const found = typeof url === 'string' && !REWRITTEN.test(url) && findByPrefix(resources, url)
+  if (found) return found
+  // A parsed URL's origin and path are canonical: the same prefix test decides.
   const parsed = parseRequestUrl(url)
-  return parsed && resources.find((resource) => resourceContains(resource, parsed))
+  return parsed && findByPrefix(resources, originAndPath(parsed))
 }
