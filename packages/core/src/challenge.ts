@@ -146,12 +146,12 @@ function parse(s: string): Challenge[] {
     if (!match) break // unreachable: ELEMENT always matches
     i = ELEMENT.lastIndex
     const [, token, plain, quoted, unquoted, token68] = match
+    const value = plain ?? unquoted ?? quoted?.replace(ESCAPED, '$1')
     if (token === undefined) {
       // Garbage: parsing ends at a quoted-string that never closes (where its value was meant to
       // end cannot be known), else resumes at the comma.
       if (s.charCodeAt(i) === DQUOTE) break
-    } else if (plain !== undefined || quoted !== undefined || unquoted !== undefined) {
-      const value = plain ?? unquoted ?? (quoted as string).replace(ESCAPED, '$1')
+    } else if (value !== undefined) {
       if (params) setParam(params, token.toLowerCase(), value)
     } else if (token68 === undefined) {
       params = {}
