@@ -30,7 +30,8 @@ export interface ParseWwwAuthenticateOptions {
   /**
    * Longest header value parsed, in UTF-16 code units. A longer value yields `[]` without being
    * read: no real challenge comes near it, and the cap bounds the work an attacker can cause.
-   * Values over 1 MiB are never parsed, whatever this says (see {@link MAX_HEADER_LENGTH}).
+   * A value over 1 MiB is never parsed, whatever this says: on megabytes of quoted-strings the
+   * regular expression that reads them would run out of backtracking stack.
    *
    * @default 16384
    */
