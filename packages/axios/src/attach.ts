@@ -5,23 +5,13 @@
  * @module
  */
 
-import {
-  type CaeOptions,
-  type CaeTransport,
-  createCaeEngine,
-  type KeptBody,
-  type RequestDescription,
-  type SendAttempt,
-  type UnsatisfiedReplay,
-} from '@cae-kit/core'
-import type { AxiosHeaders, AxiosInstance, AxiosResponse, InternalAxiosRequestConfig } from 'axios'
-import { type AxiosCopy, copyResolver } from './axios-copy'
-import type { CaeAxiosErrorInfo } from './cae-axios-error'
-import { bodyForDescription } from './data-shape'
-import { guardRedirects } from './http-redirects'
-import { finalUrl, guardedFetch, RedirectChannel } from './redirect-channel'
-import { dataForEngine, keepData } from './request-data'
+import { type CaeOptions, createCaeEngine } from '@cae-kit/core'
+import type { AxiosInstance, AxiosResponse } from 'axios'
+import { ownAuthorization, withoutAuthorization } from './authorization'
+import { copyResolver } from './axios-copy'
+import type { Adapter, Config } from './axios-transport'
 import { requestUrl } from './request-url'
+import { createTransport } from './transport'
 
 /** Per-request state cae-kit keeps under `config.caeKit` (one key, typed by augmentation). */
 export interface CaeAxiosRequestState {
@@ -38,170 +28,6 @@ declare module 'axios' {
   interface AxiosRequestConfig<D = any, P = any> {
     /** cae-kit's per-request state; set by `attachCae`, do not set it yourself. */
     caeKit?: CaeAxiosRequestState
-  }
-}
-
-type Config = InternalAxiosRequestConfig
-type AxiosErrorLike = { isAxiosError: true; response?: AxiosResponse; caeKit?: CaeAxiosErrorInfo }
-type Adapter = ((config: Config) => Promise<AxiosResponse>) & { adapterName?: string }
-
-/** `user:password@` in the URL: axios sends HTTP Basic for it, as for `auth`. */
-const USER_INFO = /^[a-z][a-z\d+\-.]*:\/\/[^/?#]*@/i
-
-/**
- * The `Authorization` the request carries on its own: its header, or HTTP Basic from `auth` or
- * credentials in the URL (the caller's opt-out; an empty `Bearer ` is none, see the engine).
- */
-function ownAuthorization(config: Config, url: string): string | undefined {
-  if (config.auth !== undefined || (url.includes('@') && USER_INFO.test(url))) return 'Basic auth'
-  const value = config.headers.get('Authorization')
-  return typeof value === 'string' ? value : undefined
-}
-
-/** Removes `Authorization` from an `AxiosHeaders` (of any copy of axios) or a plain record. */
-function withoutAuthorization(headers: Config['headers'] | Record<string, unknown>): void {
-  if (typeof headers.delete === 'function') {
-    headers.delete('Authorization')
-    return
-  }
-  for (const name of Object.keys(headers)) {
-    if (name.toLowerCase() === 'authorization') delete headers[name]
-  }
-}
-
-/**
- * One dispatched axios request as a {@link CaeTransport}: sends the config with the instance's
- * own adapter, and tells the engine what an axios response or error holds.
- */
-class AxiosTransport implements CaeTransport<AxiosResponse> {
-  readonly #config: Config
-  /** The instance's own copy of axios (its error classes). */
-  readonly #axios: AxiosCopy
-  readonly #sendOnce: Adapter
-  readonly #maxBytes: number
-  /** Node's http adapter (follow-redirects); otherwise fetch-like (xhr, fetch, custom). */
-  readonly #viaHttp: boolean
-  readonly #describeUrl: () => string
-  #channel: RedirectChannel | undefined
-
-  constructor(
-    config: Config,
-    axios: AxiosCopy,
-    sendOnce: Adapter,
-    maxBytes: number,
-    describeUrl: () => string,
-  ) {
-    this.#config = config
-    this.#axios = axios
-    this.#sendOnce = sendOnce
-    this.#maxBytes = maxBytes
-    this.#viaHttp = sendOnce.adapterName === 'http'
-    this.#describeUrl = describeUrl
-  }
-
-  get request(): Config {
-    return this.#config
-  }
-
-  get body(): unknown {
-    return dataForEngine(this.#config, this.#viaHttp)
-  }
-
-  keepBody(): Promise<boolean> | undefined {
-    return keepData(this.#config, this.#maxBytes, this.#viaHttp)
-  }
-
-  send(authorization: string | undefined, attempt: SendAttempt): Promise<AxiosResponse> {
-    const config = this.#config
-    if (authorization === undefined) {
-      config.caeKit = { replay: false }
-      return this.#sendOnce(config)
-    }
-    if (!attempt.replay) this.#prepare(attempt.body, attempt)
-    config.headers.set('Authorization', authorization)
-    config.caeKit = { replay: attempt.replay, authorized: true }
-    return this.#sendOnce(config)
-  }
-
-  /** Before the first send: the kept body, and redirect guarding for the adapter at hand. */
-  #prepare(kept: KeptBody | undefined, attempt: SendAttempt): void {
-    const config = this.#config
-    if (kept !== undefined) {
-      config.data = kept.body instanceof Uint8Array ? kept.body.buffer : kept.body
-      if (kept.contentType) config.headers.set('Content-Type', kept.contentType)
-    }
-    if (this.#viaHttp) {
-      guardRedirects(config, attempt)
-    } else {
-      // Read by the guarded fetch axios' fetch adapter calls (set in `env.fetch` at dispatch).
-      this.#channel = new RedirectChannel(attempt, config.data)
-      config.fetchOptions = { ...config.fetchOptions, caeKit: this.#channel }
-    }
-  }
-
-  status(response: AxiosResponse): number {
-    return response.status
-  }
-
-  /** axios' response headers are an `AxiosHeaders` (it has `get`). */
-  headers(response: AxiosResponse): AxiosHeaders {
-    return response.headers as AxiosHeaders
-  }
-
-  finalUrl(response: AxiosResponse): string | undefined {
-    return finalUrl(response, this.#channel)
-  }
-
-  /** The response an `AxiosError` carries (HTTP errors), or `undefined` for any other failure. */
-  resultOf(error: unknown): AxiosResponse | undefined {
-    return (error as AxiosErrorLike | null)?.isAxiosError === true
-      ? (error as AxiosErrorLike).response
-      : undefined
-  }
-
-  /** The challenged response is not returned: free its connection (responseType 'stream'). */
-  discard(response: AxiosResponse): void {
-    const data = response.data as { destroy?: () => void; cancel?: () => unknown } | null
-    data?.destroy?.()
-    ;(data?.cancel?.() as Promise<unknown> | undefined)?.catch?.(() => {})
-  }
-
-  describe(): RequestDescription {
-    const config = this.#config
-    return {
-      headers: Object.entries(config.headers.toJSON(true)) as [string, string][],
-      body: bodyForDescription(config.data),
-      url: this.#describeUrl(),
-    }
-  }
-
-  /** The replay was challenged again: axios' own error for it, carrying `caeKit` (see `isCaeAxiosError`). */
-  unsatisfied(report: UnsatisfiedReplay<AxiosResponse>): AxiosResponse {
-    if (report.rejection === undefined) return report.result
-    const error = report.rejection.reason as AxiosErrorLike
-    error.caeKit = {
-      code: report.code,
-      claims: report.claims,
-      stepUp: report.stepUp,
-      scopes: report.scopes,
-    }
-    throw error
-  }
-
-  /** An abort while waiting for a token rejects as axios itself would: with its CanceledError. */
-  aborted(): unknown {
-    return new this.#axios.CanceledError(undefined, this.#config)
-  }
-
-  /** axios' `timeout` covers the wait for a token too, and fails as axios' own timeout does. */
-  timedOut(): unknown {
-    const config = this.#config
-    const message = config.timeoutErrorMessage ?? `timeout of ${config.timeout}ms exceeded`
-    const { AxiosError } = this.#axios
-    const code = config.transitional?.clarifyTimeoutError
-      ? AxiosError.ETIMEDOUT
-      : AxiosError.ECONNABORTED
-    return new AxiosError(message, code, config)
   }
 }
 
@@ -241,27 +67,6 @@ class AxiosTransport implements CaeTransport<AxiosResponse> {
 export function attachCae(instance: AxiosInstance, options: CaeOptions): () => void {
   const engine = createCaeEngine(options)
   const copyOf = copyResolver(instance)
-  /** One guarded fetch per underlying fetch: axios caches its fetch adapter per `env.fetch`. */
-  const guarded = new Map<typeof fetch, typeof fetch>()
-  const guards = new WeakSet<typeof fetch>()
-
-  /**
-   * axios' fetch adapter (axios ≥ 1.12 reads `config.env.fetch`) and custom adapters: a fetch
-   * that follows redirects within the resource and says where the response came from.
-   */
-  function useGuardedFetch(config: Config): void {
-    const env = config.env as { fetch?: typeof fetch } | undefined
-    const base = env?.fetch ?? globalThis.fetch
-    if (typeof base !== 'function' || guards.has(base)) return
-    let fetch = guarded.get(base)
-    if (fetch === undefined) {
-      fetch = guardedFetch(base)
-      guarded.set(base, fetch)
-      guards.add(fetch)
-    }
-    config.env = { ...env, fetch }
-  }
-
   /**
    * Synchronous, and registered `{ synchronous: true }`: when every request interceptor is, axios
    * dispatches inline instead of chaining a promise per interceptor (about 1 µs a request). It
@@ -284,15 +89,9 @@ export function attachCae(instance: AxiosInstance, options: CaeOptions): () => v
     sent.adapter = adapter as never
     // Resolved by the instance's own copy of axios: axios' dispatch made `sent.headers` with it.
     const axios = copyOf(sent.headers)
-    let sendOnce = axios.getAdapter(adapter, sent) as Adapter
-    if (sendOnce.adapterName !== 'http' && sendOnce.adapterName !== 'xhr') {
-      useGuardedFetch(sent)
-      sendOnce = axios.getAdapter(adapter, sent) as Adapter
-    }
+    const sendOnce = axios.getAdapter(adapter, sent) as Adapter
     const url = requestUrl(sent)
-    const transport = new AxiosTransport(sent, axios, sendOnce, engine.maxReplayBodyBytes, () =>
-      instance.getUri(sent),
-    )
+    const transport = createTransport(sent, instance, axios, sendOnce, engine.maxReplayBodyBytes)
     return engine.execute(
       {
         url,

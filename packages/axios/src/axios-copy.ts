@@ -10,20 +10,21 @@
 import { AxiosError, AxiosHeaders, CanceledError, getAdapter } from 'axios'
 import { otherAxiosModules } from './axios-copies'
 
-/** What cae-kit uses of an axios module. */
+/** What cae-kit uses of an axios module (its `AxiosHeaders` only tells the copies apart). */
 export interface AxiosCopy {
   getAdapter: typeof getAdapter
-  AxiosHeaders: typeof AxiosHeaders
   AxiosError: typeof AxiosError
   CanceledError: typeof CanceledError
 }
 
 /** The copy this package imports: the one nearly every instance is made by. */
-const OWN: AxiosCopy = { getAdapter, AxiosHeaders, AxiosError, CanceledError }
+const OWN: AxiosCopy = { getAdapter, AxiosError, CanceledError }
 
 /** The axios object of a module: a CommonJS `module.exports`, or an ESM namespace's default. */
 const axiosOf = (module: unknown) =>
-  ((module as { default?: unknown } | null)?.default ?? module) as Partial<AxiosCopy> | null
+  ((module as { default?: unknown } | null)?.default ?? module) as
+    | (Partial<AxiosCopy> & { AxiosHeaders?: unknown })
+    | null
 
 /**
  * Finds an instance's copy of axios from the headers axios hands its adapter (an `AxiosHeaders`

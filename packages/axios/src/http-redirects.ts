@@ -1,13 +1,13 @@
 /**
  * Redirects of axios' Node http adapter (follow-redirects): keeping the token inside the
- * request's resource. Browser builds use `http-redirects.browser.ts`, where there is no http
- * adapter.
+ * request's resource. Only Node builds use it (`transport.ts`): browsers have no http adapter.
  *
  * @module
  */
 
 import type { SendAttempt } from '@cae-kit/core'
 import type { InternalAxiosRequestConfig } from 'axios'
+import { withoutAuthorization } from './authorization'
 
 /**
  * Node only (follow-redirects): drop `Authorization` on any redirect leaving the resource (also
@@ -22,10 +22,7 @@ export function guardRedirects(config: InternalAxiosRequestConfig, attempt: Send
       typeof options.href === 'string'
         ? options.href
         : `${options.protocol}//${options.host}${options.path ?? ''}`
-    const headers = options.headers as Record<string, unknown> | undefined
-    if (headers === undefined || attempt.covers(href)) return
-    for (const name of Object.keys(headers)) {
-      if (name.toLowerCase() === 'authorization') delete headers[name]
-    }
+    if (options.headers !== undefined && !attempt.covers(href))
+      withoutAuthorization(options.headers)
   }
 }

@@ -1,13 +1,12 @@
 /**
  * Request data, seen from axios: which data a send would consume or re-encode, and how it is kept
- * for a replay. Browser builds use `request-data.browser.ts` (no Node streams or `form-data`
- * package forms there).
+ * for a replay. Only Node builds use it (`transport.ts`): browsers have no Node streams or
+ * `form-data` package forms.
  *
  * @module
  */
 
 import type { InternalAxiosRequestConfig } from 'axios'
-import { isSpecFormData } from './data-shape'
 import { isReadableLike } from './readable-like'
 import { keepReadable } from './stream-body'
 
@@ -28,7 +27,7 @@ const isFormDataPackage = (data: unknown): data is FormDataPackage =>
  * becomes its bytes (with its Content-Type) when all its parts are in memory. Resolves `false`
  * when the data cannot be replayed (a stream over the limit, a form with stream parts, a stream
  * that cannot be read ahead and put back). Returns `undefined` when there is nothing to keep
- * here: data axios re-reads on every send, or data the engine keeps (see `dataForEngine`).
+ * here: data axios re-reads on every send, or data the engine keeps (see `Transport.body`).
  */
 export function keepData(
   config: InternalAxiosRequestConfig,
@@ -51,16 +50,4 @@ export function keepData(
   if (readable) return readable
   if (typeof data?.pipe === 'function' && !isReadableLike(data)) return Promise.resolve(false)
   return undefined
-}
-
-/**
- * Data the engine keeps the way fetch needs it (see `CaeTransport.body`): a web stream or a
- * multipart `FormData` (serialised once, so both sends carry the same bytes and boundary), and,
- * for adapters other than http (axios' fetch adapter), a Node `Readable`: read up to the limit,
- * or sent as a fresh web stream of what was read and the rest, never the disturbed original.
- */
-export function dataForEngine(config: InternalAxiosRequestConfig, viaHttp: boolean): unknown {
-  const { data } = config
-  if (typeof data?.getReader === 'function' || isSpecFormData(data)) return data
-  return !viaHttp && isReadableLike(data) ? data : undefined
 }

@@ -1,7 +1,7 @@
 /**
  * Node `Readable` request data kept for a replay. axios' Node adapter pipes a stream into the
  * request, which consumes it; a protected request's stream is therefore read into memory first,
- * up to `maxReplayBodyBytes`. Browser builds use `stream-body.browser.ts` instead.
+ * up to `maxReplayBodyBytes`. Only Node builds use it (browsers have no Node streams).
  *
  * @module
  */

@@ -297,6 +297,19 @@ it('returns [] for a value over maxLength without reading it', () => {
   expect(parse('Bearer realm="x"', { maxLength: 5 })).toStrictEqual([])
 })
 
+it('returns [] for a value over 1 MiB whatever maxLength says', () => {
+  const value = `Bearer realm="${'x'.repeat(1024 * 1024)}"`
+  expect(parse(value, { maxLength: Number.POSITIVE_INFINITY })).toStrictEqual([])
+})
+
+it('parses 1 MiB of quoted-strings without running out of regular-expression stack', () => {
+  const value = `Bearer a=${'""'.repeat(512 * 1024 - 5)}`
+  expect(value.length).toBeLessThanOrEqual(1024 * 1024)
+  expect(parse(value, { maxLength: Number.POSITIVE_INFINITY })).toStrictEqual([
+    { scheme: 'bearer', params: {} },
+  ])
+})
+
 it('parses a value of exactly the default maxLength', () => {
   const head = 'Bearer realm="'
   const value = `${head}${'x'.repeat(DEFAULT_MAX_HEADER_LENGTH - head.length - 1)}"`

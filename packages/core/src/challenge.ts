@@ -1,21 +1,11 @@
 /**
- * `WWW-Authenticate` parsing (RFC 9110 §11.6.1): one forward pass over char codes, never throws.
+ * `WWW-Authenticate` parsing (RFC 9110 §11.6.1): one forward pass, one regular-expression match
+ * per list element, never throws.
  *
  * @module
  */
 
-import {
-  BACKSLASH,
-  COMMA,
-  DQUOTE,
-  EQUALS,
-  has,
-  LOOSE,
-  skip,
-  T68,
-  TCHAR,
-  WS,
-} from './internal/http-grammar'
+import { DQUOTE, LOOSE, QUOTED, T68, TCHAR, WS } from './internal/http-grammar'
 
 const OBJECT_PROTOTYPE = Object.prototype
 
@@ -40,6 +30,8 @@ export interface ParseWwwAuthenticateOptions {
   /**
    * Longest header value parsed, in UTF-16 code units. A longer value yields `[]` without being
    * read: no real challenge comes near it, and the cap bounds the work an attacker can cause.
+   * A value over 1 MiB is never parsed, whatever this says: on megabytes of quoted-strings the
+   * regular expression that reads them would run out of backtracking stack.
    *
    * @default 16384
    */
@@ -49,61 +41,12 @@ export interface ParseWwwAuthenticateOptions {
 /** Default of {@link ParseWwwAuthenticateOptions.maxLength}: 16 KiB. */
 export const DEFAULT_MAX_HEADER_LENGTH = 16_384 // a literal, which bundlers can drop
 
-// Value of the last quoted string read by `readQuoted` with `keep`: a module variable rather than
-// a result object, so reading a value allocates nothing but the string itself.
-let quoted = ''
-
-// The characters a quoted-string gives a meaning to: its closing quote, the escape, CR and LF.
-// One character class, so the search for the next of them runs as machine code, cannot backtrack
-// (it is tried at each position once), and `test` with `lastIndex` allocates nothing.
-const SPECIAL = /["\\\r\n]/g
-
 /**
- * Reads a quoted-string whose opening quote is just before `i`. Returns the index after the
- * closing quote, or -1 when the string never closes. `\x` yields `x`; CR and LF (folded lines)
- * are dropped and the SP/HTAB that follows them is kept.
+ * Longest header value parsed whatever `maxLength` says: 1 MiB. The regular expression that reads
+ * an element keeps one backtracking entry per quoted-string or escape it passes, and V8 runs out
+ * of room for them (a `RangeError`) past about 2 MiB of `""` pairs.
  */
-function readQuoted(s: string, i: number, keep: boolean): number {
-  let chunk = i
-  let out = ''
-  for (;;) {
-    SPECIAL.lastIndex = i
-    if (!SPECIAL.test(s)) return -1
-    const at = SPECIAL.lastIndex - 1
-    const c = s.charCodeAt(at)
-    if (c === DQUOTE) {
-      if (keep) quoted = out + s.slice(chunk, at)
-      return at + 1
-    }
-    if (c === BACKSLASH) {
-      if (at + 1 === s.length) return -1
-      if (keep) out += s.slice(chunk, at) + s.charAt(at + 1)
-      i = at + 2
-    } else {
-      if (keep) out += s.slice(chunk, at)
-      i = at + 1
-    }
-    chunk = i
-  }
-}
-
-/**
- * Skips garbage up to the next comma outside a quoted string (or the end). Quotes are honoured
- * so that text inside a quoted string is never mistaken for a parameter.
- */
-function skipToComma(s: string, i: number, n: number): number {
-  while (i < n) {
-    const c = s.charCodeAt(i)
-    if (c === COMMA) return i
-    if (c === DQUOTE) {
-      i = readQuoted(s, i + 1, false)
-      if (i < 0) return n
-    } else {
-      i++
-    }
-  }
-  return n
-}
+const MAX_HEADER_LENGTH = 1_048_576
 
 function setParam(params: Record<string, string>, name: string, value: string): void {
   // The grammar allows a name once per challenge; when a sloppy server repeats it the first wins,
@@ -144,9 +87,9 @@ function setParam(params: Record<string, string>, name: string, value: string): 
  *   the rest up to the next comma; parameters before any scheme or after a token68 are dropped;
  * - a repeated parameter keeps its first value.
  *
- * Runs in linear time (one forward pass; the only regular expression is one character class that
- * finds where a quoted string ends, which cannot backtrack) and never throws, whatever the input:
- * lone surrogates, NUL, or a value over `maxLength`, which yields `[]`.
+ * Runs in linear time (one forward pass, each list element read by one match of a regular
+ * expression that cannot backtrack past the element) and never throws, whatever the input: lone
+ * surrogates, NUL, or a value over `maxLength`, which yields `[]`.
  *
  * @param value - The header value; several header lines may be joined with `, `.
  * @param options - See {@link ParseWwwAuthenticateOptions}.
@@ -163,105 +106,61 @@ export function parseWwwAuthenticate(
   options?: ParseWwwAuthenticateOptions,
 ): Challenge[] {
   if (typeof value !== 'string') return []
-  if (value.length > (options?.maxLength ?? DEFAULT_MAX_HEADER_LENGTH)) return []
+  const maxLength = Math.min(options?.maxLength ?? DEFAULT_MAX_HEADER_LENGTH, MAX_HEADER_LENGTH)
+  if (value.length > maxLength) return []
   return parse(value)
 }
 
+// One list element at a sticky position, with the separators (whitespace, commas) before it. It
+// always matches, and its groups say what the element is:
+// - a parameter: 1 its name, then its value as 2 a quoted-string without escapes or folded lines,
+//   3 any other quoted-string, or 4 a lenient unquoted value; the value must end at whitespace, a
+//   comma or the end of the header;
+// - a scheme (1): at the end of its element; with its token68 (5); or followed by whitespace and a
+//   parameter, which the next match reads;
+// - no group: garbage up to the next comma outside a quoted-string; it stops before a
+//   quoted-string that never closes.
+// The alternatives are tried where the element starts, and no quantifier repeats a pattern that
+// can match the same text in two ways, so a match takes time linear in the text it reads.
+const ELEMENT = /* @__PURE__ */ new RegExp(
+  `[ \\t\\r\\n,]*(?:(${TCHAR}+)(?:` +
+    `${WS}*(?:=${WS}*` +
+    `(?:"([^"\\\\\\r\\n]*)"|"(${QUOTED})"|(${TCHAR}${LOOSE}*))(?=${WS}|,|$)` +
+    `|(?=,|$))` +
+    `|${WS}+(?:(${T68}+=*)${WS}*(?=,|$)|(?=${TCHAR}+${WS}*=))` +
+    `)|[^",]*(?:"${QUOTED}"[^",]*)*)`,
+  'y',
+)
+
+// A quoted-pair (`\x` gives `x`) or the CR/LF of a folded line (dropped).
+const ESCAPED = /\\([\s\S])|[\r\n]/g
+
 function parse(s: string): Challenge[] {
   const challenges: Challenge[] = []
-  const n = s.length
   // Parameters of the challenge being filled; undefined before the first scheme and after a
   // token68 challenge, whose parameters are dropped.
   let params: Record<string, string> | undefined
   let i = 0
-  while (i < n) {
-    const c = s.charCodeAt(i)
-    if (c === COMMA || has(c, WS)) {
-      i++
-      continue
-    }
-    if (!has(c, TCHAR)) {
-      i = skipToComma(s, i, n)
-      continue
-    }
-    const start = i
-    const end = skip(s, i + 1, n, TCHAR)
-    const next = skip(s, end, n, WS)
-    if (next < n && s.charCodeAt(next) === EQUALS) {
-      i = readParam(s, n, start, end, next + 1, params)
-      continue
-    }
-    // A token that is not a parameter name: a scheme, if what follows fits a challenge.
-    if (next === n || s.charCodeAt(next) === COMMA) {
+  while (i < s.length) {
+    ELEMENT.lastIndex = i
+    const match = ELEMENT.exec(s)
+    if (!match) break // unreachable: ELEMENT always matches
+    i = ELEMENT.lastIndex
+    const [, token, plain, quoted, unquoted, token68] = match
+    const value = plain ?? unquoted ?? quoted?.replace(ESCAPED, '$1')
+    if (token === undefined) {
+      // Garbage: parsing ends at a quoted-string that never closes (where its value was meant to
+      // end cannot be known), else resumes at the comma.
+      if (s.charCodeAt(i) === DQUOTE) break
+    } else if (value !== undefined) {
+      if (params) setParam(params, token.toLowerCase(), value)
+    } else if (token68 === undefined) {
       params = {}
-      challenges.push({ scheme: s.slice(start, end).toLowerCase(), params })
-      i = next
-      continue
+      challenges.push({ scheme: token.toLowerCase(), params })
+    } else {
+      challenges.push({ scheme: token.toLowerCase(), params: {}, token68 })
+      params = undefined
     }
-    if (next === end) {
-      i = skipToComma(s, end, n)
-      continue
-    }
-    const t68End = skip(s, next, n, T68)
-    if (t68End > next) {
-      let pad = t68End
-      while (pad < n && s.charCodeAt(pad) === EQUALS) pad++
-      const after = skip(s, pad, n, WS)
-      if (after === n || s.charCodeAt(after) === COMMA) {
-        const token68 = s.slice(next, pad)
-        challenges.push({ scheme: s.slice(start, end).toLowerCase(), params: {}, token68 })
-        params = undefined
-        i = after
-        continue
-      }
-    }
-    const nameEnd = skip(s, next, n, TCHAR)
-    if (nameEnd > next) {
-      const eq = skip(s, nameEnd, n, WS)
-      if (eq < n && s.charCodeAt(eq) === EQUALS) {
-        params = {}
-        challenges.push({ scheme: s.slice(start, end).toLowerCase(), params })
-        i = readParam(s, n, next, nameEnd, eq + 1, params)
-        continue
-      }
-    }
-    i = skipToComma(s, next, n)
   }
   return challenges
-}
-
-/**
- * Reads the value of the parameter named `s[start, end)` from `i` (just after its `=`), stores it
- * in `params` if it is well formed and `params` is defined, and returns where parsing resumes.
- */
-function readParam(
-  s: string,
-  n: number,
-  start: number,
-  end: number,
-  i: number,
-  params: Record<string, string> | undefined,
-): number {
-  i = skip(s, i, n, WS)
-  if (i === n) return n
-  const c = s.charCodeAt(i)
-  if (c === COMMA) return i // `name=` with no value: nothing to keep
-  let value: string
-  let after: number
-  if (c === DQUOTE) {
-    after = readQuoted(s, i + 1, params !== undefined)
-    if (after < 0) return n
-    value = quoted
-  } else if (has(c, TCHAR)) {
-    after = skip(s, i + 1, n, LOOSE)
-    value = params === undefined ? '' : s.slice(i, after)
-  } else {
-    return skipToComma(s, i, n)
-  }
-  if (after < n) {
-    const d = s.charCodeAt(after)
-    if (d !== COMMA && !has(d, WS)) return skipToComma(s, after, n)
-  }
-  if (params !== undefined) setParam(params, s.slice(start, end).toLowerCase(), value)
-  return after
 }

@@ -65,15 +65,15 @@ const encoder = /* @__PURE__ */ new TextEncoder()
 export function decodeClaims(value: string): string {
   let text = String(value).trim()
   if (!text.startsWith('{')) {
-    const bytes = decodeBase64(text)
-    if (!bytes) throw new ClaimsDecodeError('claims is not base64 or base64url')
     try {
-      text = decoder.decode(bytes)
-    } catch (cause) {
-      throw new ClaimsDecodeError('claims is not utf-8 text', { cause })
+      // Not base64 gives no bytes, which decode to '': no JSON object either.
+      text = decoder.decode(decodeBase64(text))
+    } catch {
+      text = '' // not UTF-8
     }
   }
-  if (!isClaimsJson(text)) throw new ClaimsDecodeError('claims is not a json object')
+  if (!isClaimsJson(text))
+    throw new ClaimsDecodeError('claims is not a json object, raw or in base64(url)')
   return text
 }
 

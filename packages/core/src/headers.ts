@@ -31,25 +31,21 @@ export type ResponseLike = { status: number; headers: HeadersLike }
  * @internal Used by the claims and step-up detectors and by the engine; not exported publicly.
  */
 export function readHeaderValues(headers: HeadersLike, name: string): string[] {
-  const out: string[] = []
-  // Strings and numbers count; an array holds one value per header line; anything else is absent.
-  const collect = (value: unknown) => {
-    for (const item of Array.isArray(value) ? value : [value]) {
-      if (typeof item === 'string' || typeof item === 'number') out.push(`${item}`)
-    }
-  }
   try {
     const get = (headers as { get?: unknown } | null)?.get
-    if (typeof get === 'function') {
-      collect(get.call(headers, name))
-    } else {
-      const lower = name.toLowerCase()
-      for (const key of Object.keys(headers ?? {})) {
-        if (key.toLowerCase() === lower) collect((headers as Record<string, unknown>)[key])
-      }
-    }
+    const lower = name.toLowerCase()
+    const values =
+      typeof get === 'function'
+        ? [get.call(headers, name)]
+        : Object.keys(headers ?? {})
+            .filter((key) => key.toLowerCase() === lower)
+            .map((key) => (headers as Record<string, unknown>)[key])
+    // Strings and numbers count; an array holds one value per header line; anything else is absent.
+    return values
+      .flat()
+      .filter((value) => typeof value === 'string' || typeof value === 'number')
+      .map(String)
   } catch {
     return []
   }
-  return out
 }

@@ -54,8 +54,8 @@ export function getStepUpChallenge(
   const { error_description: errorDescription, acr_values, max_age } = challenge.params
   const found: StepUpChallenge = { error: 'insufficient_user_authentication', challenge }
   if (errorDescription !== undefined) found.errorDescription = errorDescription
-  const acrValues = acr_values?.split(' ').filter((acr) => acr)
-  if (acrValues?.length) found.acrValues = acrValues
+  const acrValues = acr_values?.match(/[^ ]+/g)
+  if (acrValues) found.acrValues = acrValues
   // Plain decimal digits only, at most 15 so the number is exact; anything else is ignored.
   if (max_age && /^\d{1,15}$/.test(max_age)) found.maxAge = Number(max_age)
   return found

@@ -93,3 +93,21 @@ export const interactionError = (
 ): CaeError =>
   // The message is the code in words ('popup blocked', 'interaction cancelled', ...): no lookup table.
   new CLASSES[code](code.slice(8).toLowerCase().replace('_', ' '), { cause, scopes, claims })
+
+/**
+ * What an interactive call rejected with, as cae-kit reports it: the coded error of its
+ * {@link classifyInteractive} outcome, otherwise `error` itself (cae-kit errors included).
+ *
+ * @param error - What `acquireTokenPopup`, `acquireTokenRedirect` or `handleRedirectPromise` rejected with.
+ * @param scopes - Scopes of the token requested.
+ * @param claims - Claims being answered.
+ * @returns The error to reject with.
+ */
+export const asInteractive = (
+  error: unknown,
+  scopes: readonly string[],
+  claims: string | undefined,
+): unknown => {
+  const code = classifyInteractive(error)
+  return code ? interactionError(code, error, scopes, claims) : error
+}

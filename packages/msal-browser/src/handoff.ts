@@ -16,10 +16,11 @@ export type Outcome =
 
 /** The cross-tab hand-off of one application. */
 export interface Handoff {
-  /** Tells the other tabs a prompt for `key` opened. */
-  started(key: string): void
-  /** Hands the prompt's outcome for `key` to the other tabs (null: it ended with nothing to share). */
-  share(key: string, outcome: Outcome | null): void
+  /**
+   * Tells the other tabs that a prompt for `key` opened (no `outcome`), or hands them its outcome
+   * (null: it ended with nothing to share).
+   */
+  post(key: string, outcome?: Outcome | null): void
   /**
    * The outcome another tab handed for `key` since `since` (epoch ms). When another tab announced
    * a prompt for `key` whose outcome has not arrived yet, waits for it up to `waitMs`.
@@ -48,18 +49,15 @@ type Entry = { at: number; outcome?: Outcome | null }
 export const createHandoff = (name: string): Handoff => {
   const channel = globalThis.BroadcastChannel && new BroadcastChannel(name)
   const seen = new Map<string, Entry>()
-  const post = (key: string, outcome?: Outcome | null) => channel?.postMessage({ key, outcome })
   if (channel) {
-    channel.onmessage = ({ data }) => {
-      if (typeof data?.key === 'string')
-        seen.set(data.key, { at: Date.now(), outcome: data.outcome })
-    }
+    // A message without a string key is stored under a key that `take` never asks for.
+    channel.onmessage = ({ data }) =>
+      seen.set(data?.key, { at: Date.now(), outcome: data?.outcome })
     // An open channel must not keep a Node test runner alive.
     ;(channel as { unref?: () => void }).unref?.()
   }
   return {
-    started: post,
-    share: post,
+    post: (key, outcome) => channel?.postMessage({ key, outcome }),
     take: (key, since, waitMs = 2_000) =>
       new Promise((resolve) => {
         const end = Date.now() + waitMs
@@ -72,18 +70,4 @@ export const createHandoff = (name: string): Handoff => {
         look()
       }),
   }
-}
-
-const handoffs = new WeakMap<object, Handoff>()
-
-/**
- * The hand-off of one PublicClientApplication, shared by its providers.
- *
- * @param pca - The application object (the WeakMap key).
- * @param clientId - Its client id, naming the channel.
- */
-export const handoffFor = (pca: object, clientId: string): Handoff => {
-  const handoff = handoffs.get(pca) ?? createHandoff(`cae-kit:handoff:${clientId}`)
-  handoffs.set(pca, handoff)
-  return handoff
 }

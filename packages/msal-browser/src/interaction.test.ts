@@ -1,7 +1,8 @@
 // @vitest-environment node
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { deferred, fakeLocks, flush } from '../test/fakes'
-import { createGate, gateFor } from './interaction'
+import { appFor } from './app'
+import { createGate } from './interaction'
 
 afterEach(() => {
   vi.unstubAllGlobals()
@@ -111,10 +112,10 @@ describe('createGate', () => {
   })
 })
 
-describe('gateFor', () => {
+describe('appFor', () => {
   it('returns one gate per application object', () => {
     const pca = {}
-    expect(gateFor(pca, 'id')).toBe(gateFor(pca, 'id'))
-    expect(gateFor({}, 'id')).not.toBe(gateFor(pca, 'id'))
+    expect(appFor(pca, 'id').gate).toBe(appFor(pca, 'id').gate)
+    expect(appFor({}, 'id').gate).not.toBe(appFor(pca, 'id').gate)
   })
 })

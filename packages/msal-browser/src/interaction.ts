@@ -24,8 +24,8 @@ export type Gate = <T>(started: number, task: GateTask<T>, signal?: AbortSignal)
 
 /**
  * Holds the Web Lock `name` while `fn` runs (released on settle, or when the page unloads).
- * Asks with `ifAvailable` first: `fn(true)` means another tab held the lock meanwhile. A `signal`
- * that aborts while waiting for another tab withdraws the request: `fn` never runs.
+ * Asks with `ifAvailable` first: `fn(true)` means another tab held the lock meanwhile. When
+ * `signal` aborted while waiting for another tab, `fn` never runs: the lock is released at once.
  */
 const withLock = async <T>(
   name: string,
@@ -34,15 +34,17 @@ const withLock = async <T>(
 ): Promise<T> => {
   const locks = (globalThis as { navigator?: { locks?: LockManager } }).navigator?.locks
   if (!locks) return fn(false)
-  const box = await locks.request(name, { ifAvailable: true }, async (lock) =>
-    lock ? { value: await fn(false) } : undefined,
-  )
-  return box
-    ? box.value
-    : (locks.request(name, signal ? { signal } : {}, () => {
+  let free = false
+  const value = await locks.request(name, { ifAvailable: true }, (lock) => {
+    free = !!lock
+    return lock && fn(false)
+  })
+  return free
+    ? (value as T)
+    : locks.request(name, () => {
         signal?.throwIfAborted()
         return fn(true)
-      }) as Promise<T>)
+      })
 }
 
 /**
@@ -82,30 +84,12 @@ export const createGate = (name: string): Gate => {
       )
     })
     tail = run.catch(() => undefined)
-    return signal
-      ? Promise.race([
-          run,
-          new Promise<never>((_, reject) => {
-            const abort = () => reject(signal.reason)
-            signal.aborted ? abort() : signal.addEventListener('abort', abort, { once: true })
-          }),
-        ])
-      : run
+    return Promise.race([
+      run,
+      new Promise<never>((_, reject) => {
+        const abort = () => reject(signal?.reason)
+        signal?.aborted ? abort() : signal?.addEventListener('abort', abort, { once: true })
+      }),
+    ])
   }
-}
-
-const gates = new WeakMap<object, Gate>()
-
-/**
- * The gate of one PublicClientApplication, shared by every provider built over it (MSAL's
- * one-interaction rule is per application, not per provider).
- *
- * @param pca - The application object (the WeakMap key).
- * @param clientId - Its client id, naming the cross-tab lock.
- * @returns The shared gate.
- */
-export const gateFor = (pca: object, clientId: string): Gate => {
-  const gate = gates.get(pca) ?? createGate(`cae-kit:interaction:${clientId}`)
-  gates.set(pca, gate)
-  return gate
 }

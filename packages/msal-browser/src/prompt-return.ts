@@ -22,7 +22,8 @@ const SETTLE_MS = 400
 export const watchReturn = (onReturn: () => void): (() => void) => {
   const w = globalThis.window
   const doc = globalThis.document
-  if (!w?.addEventListener || !doc) return () => undefined
+  // No page (a worker, Node): nothing to watch. A document always comes with its window.
+  if (!doc) return () => undefined
   // `visibilitychange` bubbles from the document to the window.
   const events = ['blur', 'focus', 'visibilitychange']
   let away = false

@@ -6,27 +6,18 @@
 
 import type { AccountInfo, AuthenticationResult } from '@azure/msal-browser'
 import type { AccessToken, TokenProvider, TokenRequest } from '@cae-kit/core'
+import { appFor } from './app'
 import {
+  asInteractive,
   CaeOptionsError,
   claimsOf,
   classifyEntraError,
-  classifyInteractive,
-  type InteractiveFailure,
   interactionError,
-  isCaeError,
 } from './errors'
-import { handoffFor, handoffKey } from './handoff'
-import { gateFor } from './interaction'
+import { handoffKey } from './handoff'
 import type { MsalBrowserClient, MsalBrowserOptions } from './options'
 import { watchReturn } from './prompt-return'
 import { redirectForToken } from './redirect'
-import { type Waiter, waitFor } from './waiting'
-
-/**
- * Per application, the popup the user walked away from while MSAL still waits for it (up to its
- * `popupBridgeTimeout`): the next prompt overrides MSAL's `interaction_in_progress`.
- */
-const abandoned = new WeakSet<object>()
 
 const toToken = (result: AuthenticationResult): AccessToken => ({
   token: result.accessToken,
@@ -71,9 +62,7 @@ export const fromMsalBrowser = (
       throw new CaeOptionsError(message, { code: 'ERR_CAE_CAPABILITY_MISSING' })
     console.warn(`cae-kit: ${message}`)
   }
-  const clientId = config?.auth.clientId ?? ''
-  const gate = gateFor(pca, clientId)
-  const handoff = handoffFor(pca, clientId)
+  const app = appFor(pca, config?.auth.clientId ?? '')
 
   const resolveAccount = async (): Promise<AccountInfo | undefined> => {
     const { account } = options
@@ -85,37 +74,43 @@ export const fromMsalBrowser = (
     )
   }
 
-  const acquire = async (
-    { scopes, claims, stepUp, signal, interactionStarted }: TokenRequest,
-    waiter: Waiter,
-  ): Promise<AccessToken> => {
+  const acquire = async ({
+    scopes,
+    claims,
+    stepUp,
+    signal,
+    interactionStarted,
+  }: TokenRequest): Promise<AccessToken> => {
     const started = Date.now()
     let account = await resolveAccount()
     let wanted = claims
     let cause: unknown
     const fail = (code: Parameters<typeof interactionError>[0], why?: unknown) =>
       interactionError(code, why, scopes, wanted)
+    // Only the same account, scopes and claims share a prompt across tabs; never a step-up.
+    const keyOf = (who: AccountInfo | null | undefined) =>
+      !stepUp && handoffKey(who?.homeAccountId, scopes, wanted)
     // Claims only when present: MSAL treats any claims as "skip the access-token cache".
     const base = () => ({
       scopes,
       ...(account && { account }),
       ...(wanted && { claims: wanted }),
     })
-    const silent = async (): Promise<AccessToken | undefined> => {
-      try {
-        return toToken(await pca.acquireTokenSilent(base()))
-      } catch (error) {
-        const outcome = classifyEntraError(error)
-        if (outcome === 'ERR_CAE_ACCESS_BLOCKED') throw fail(outcome, error)
-        if (!outcome) throw error
-        // The token endpoint may name claims itself (e.g. a Conditional Access policy id).
-        wanted ??= claimsOf(error)
-        cause = error
-        return undefined
-      }
-    }
     // MSAL cannot prove acr_values / max_age from its cache: a step-up always prompts.
-    const token = stepUp ? undefined : await silent()
+    const silent = async (): Promise<AccessToken | undefined> => {
+      if (!stepUp)
+        try {
+          return toToken(await pca.acquireTokenSilent(base()))
+        } catch (error) {
+          const outcome = classifyEntraError(error)
+          if (outcome === 'ERR_CAE_ACCESS_BLOCKED') throw fail(outcome, error)
+          if (!outcome) throw error
+          // The token endpoint may name claims itself (e.g. a Conditional Access policy id).
+          wanted ??= claimsOf(error)
+          cause = error
+        }
+    }
+    const token = await silent()
     if (token) return token
     if (interaction === 'none') throw fail('ERR_CAE_INTERACTION_REQUIRED', cause)
 
@@ -123,83 +118,89 @@ export const fromMsalBrowser = (
       // The user works in the prompt: cae-kit's acquisition bound waits until it closes (a
       // redirect leaves the page, so its bound never resumes).
       const interactionEnded = interactionStarted?.()
+      let key: string | false | undefined
+      let stop = () => {}
       try {
-        return await openPrompt(kind)
+        try {
+          await onInteraction?.({ kind, scopes, claims: wanted, account })
+        } catch (error) {
+          throw fail('ERR_CAE_INTERACTION_CANCELLED', error)
+        }
+        const request = {
+          ...interactiveRequest,
+          ...base(),
+          ...(stepUp?.maxAge !== undefined && { maxAge: stepUp.maxAge }),
+          ...(stepUp?.acrValues && {
+            extraQueryParameters: {
+              ...interactiveRequest?.extraQueryParameters,
+              acr_values: stepUp.acrValues.join(' '),
+            },
+          }),
+        }
+        if (kind === 'redirect') {
+          // Everything waiting for a token leaves with the page; still here: it did not leave.
+          await redirectForToken(pca, request, app.waiting)
+          throw fail('ERR_CAE_INTERACTION_REQUIRED')
+        }
+        // Other tabs waiting for the same account, scopes and claims get this prompt's outcome.
+        key = keyOf(account)
+        if (key) app.handoff.post(key)
+        const popup = pca.acquireTokenPopup({
+          ...request,
+          ...(app.abandoned && { overrideInteractionInProgress: true }),
+        })
+        const result = await Promise.race([
+          popup,
+          new Promise<never>((_, reject) => {
+            // The user closed the popup (the window manager gave this page the focus back).
+            stop = watchReturn(() => {
+              const settled = () => (app.abandoned = false)
+              app.abandoned = true
+              popup.then(settled, settled)
+              reject(fail('ERR_CAE_INTERACTION_CANCELLED'))
+            })
+          }),
+        ])
+        const token = toToken(result)
+        const signedIn = keyOf(result.account)
+        if (signedIn) app.handoff.post(signedIn, { token })
+        if (key && key !== signedIn) app.handoff.post(key, null)
+        return token
+      } catch (error) {
+        const failure = asInteractive(error, scopes, wanted)
+        const code = (failure as { code?: unknown } | undefined)?.code
+        // Every waiter shares a cancellation or a block; anything else, each retries by itself.
+        if (key)
+          app.handoff.post(
+            key,
+            code === 'ERR_CAE_INTERACTION_CANCELLED' || code === 'ERR_CAE_ACCESS_BLOCKED'
+              ? { code }
+              : null,
+          )
+        if (code === 'ERR_CAE_POPUP_BLOCKED' && kind === 'popup' && options.fallbackToRedirect)
+          return prompt('redirect')
+        throw failure
       } finally {
+        stop()
         if (kind === 'popup') interactionEnded?.()
       }
     }
-    const openPrompt = async (kind: 'popup' | 'redirect'): Promise<AccessToken> => {
-      try {
-        await onInteraction?.({ kind, scopes, claims: wanted, account })
-      } catch (error) {
-        throw fail('ERR_CAE_INTERACTION_CANCELLED', error)
-      }
-      const request = {
-        ...interactiveRequest,
-        ...base(),
-        ...(stepUp?.maxAge !== undefined && { maxAge: stepUp.maxAge }),
-        ...(stepUp?.acrValues && {
-          extraQueryParameters: {
-            ...interactiveRequest?.extraQueryParameters,
-            acr_values: stepUp.acrValues.join(' '),
-          },
-        }),
-      }
-      // Everything waiting for a token leaves with the page: this request's waiters first.
-      if (kind === 'redirect') return redirectForToken(pca, request, waiter.all)
-      // Other tabs waiting for the same account, scopes and claims get this prompt's outcome.
-      const key = !stepUp && handoffKey(account?.homeAccountId, scopes, wanted)
-      if (key) handoff.started(key)
-      let stop = () => {}
-      try {
-        const popup = pca.acquireTokenPopup({
-          ...request,
-          ...(abandoned.has(pca) && { overrideInteractionInProgress: true }),
-        })
-        const result = await new Promise<AuthenticationResult>((resolve, reject) => {
-          popup.then(resolve, reject)
-          // The user closed the popup (the window manager gave this page the focus back).
-          stop = watchReturn(() => {
-            const settled = () => abandoned.delete(pca)
-            abandoned.add(pca)
-            popup.then(settled, settled)
-            reject(fail('ERR_CAE_INTERACTION_CANCELLED'))
-          })
-        })
-        const token = toToken(result)
-        const signedIn = !stepUp && handoffKey(result.account?.homeAccountId, scopes, wanted)
-        if (signedIn) handoff.share(signedIn, { token })
-        if (key && key !== signedIn) handoff.share(key, null)
-        return token
-      } catch (error) {
-        const code = isCaeError(error) ? error.code : classifyInteractive(error)
-        if (key) {
-          const shared =
-            code === 'ERR_CAE_INTERACTION_CANCELLED' || code === 'ERR_CAE_ACCESS_BLOCKED'
-          handoff.share(key, shared ? { code } : null)
-        }
-        if (code === 'ERR_CAE_POPUP_BLOCKED' && options.fallbackToRedirect)
-          return prompt('redirect')
-        throw code && !isCaeError(error) ? fail(code as InteractiveFailure, error) : error
-      } finally {
-        stop()
-      }
-    }
-    return gate(
+    return app.gate(
       started,
       async (renewed, cancelled) => {
-        // A prompt may have signed someone in: ask again which account to use.
-        if (renewed) account = await resolveAccount()
-        // Another tab prompted for the same account, scopes and claims: take its outcome.
-        const key = renewed && !stepUp && handoffKey(account?.homeAccountId, scopes, wanted)
-        const handed = key ? await handoff.take(key, started) : undefined
-        if (handed) {
-          if ('token' in handed) return handed.token
-          throw fail(handed.code)
+        if (renewed) {
+          // A prompt may have signed someone in: ask again which account to use.
+          account = await resolveAccount()
+          // Another tab prompted for the same account, scopes and claims: take its outcome.
+          const key = keyOf(account)
+          const handed = key && (await app.handoff.take(key, started))
+          if (handed) {
+            if ('token' in handed) return handed.token
+            throw fail(handed.code)
+          }
+          const token = await silent()
+          if (token) return token
         }
-        const token = renewed && !stepUp && (await silent())
-        if (token) return token
         // The user just closed the prompt another request opened: no second one now.
         if (cancelled) throw fail('ERR_CAE_INTERACTION_CANCELLED', cause)
         return prompt(interaction)
@@ -211,11 +212,13 @@ export const fromMsalBrowser = (
   return {
     async getToken(request) {
       // Tracked from the start: a redirect started meanwhile stores this request's waiters too.
-      const waiter = waitFor(pca, request.pendingRequests)
+      // A function of its own per token request, so the set holds each request once.
+      const describe = async () => (await request.pendingRequests?.()) ?? []
+      app.waiting.add(describe)
       try {
-        return await acquire(request, waiter)
+        return await acquire(request)
       } finally {
-        waiter.done()
+        app.waiting.delete(describe)
       }
     },
   }

@@ -11,12 +11,7 @@ import type {
   RedirectRequest,
 } from '@azure/msal-browser'
 import type { PendingRequest } from '@cae-kit/core'
-import {
-  BodyNotReplayableError,
-  CaeOptionsError,
-  classifyInteractive,
-  interactionError,
-} from './errors'
+import { asInteractive, BodyNotReplayableError, CaeOptionsError } from './errors'
 
 /**
  * Prefix of the `sessionStorage` keys and of the MSAL `state` this package writes. The rest of the
@@ -26,19 +21,15 @@ import {
 const PREFIX = 'cae-kit.redirect.'
 
 /**
- * Whether the entry or state `key` was written at most `maxAgeMs` ago. A time in the future, not
- * finite (`Infinity`) or not a number counts as expired: this package only writes `Date.now()`.
+ * Deletes this package's entries written more than `maxAgeMs` ago (all of them for `-1`), so
+ * storage never accumulates. A time in the future, not finite (`Infinity`) or not a number counts
+ * as expired: this package only writes `Date.now()`.
  */
-const isFresh = (key: string, maxAgeMs: number): boolean => {
-  const age = Date.now() - +key.slice(PREFIX.length)
-  return age >= 0 && age <= maxAgeMs
-}
-
-/** Deletes this package's entries that are `key` or not fresh, so storage never accumulates. */
-const sweep = (maxAgeMs: number, key?: string) => {
+const sweep = (maxAgeMs: number) => {
   for (let i = sessionStorage.length; i--; ) {
-    const k = sessionStorage.key(i)
-    if (k?.startsWith(PREFIX) && (k === key || !isFresh(k, maxAgeMs))) sessionStorage.removeItem(k)
+    const key = sessionStorage.key(i)
+    const age = Date.now() - Number(key?.slice(PREFIX.length))
+    if (key?.startsWith(PREFIX) && !(age >= 0 && age <= maxAgeMs)) sessionStorage.removeItem(key)
   }
 }
 
@@ -71,25 +62,25 @@ const inside = (resources: readonly { url: string }[], url: string): boolean => 
 
 /**
  * Persists the waiting requests, then starts `acquireTokenRedirect` with `state` naming them.
- * Never resolves while the page navigates away.
+ * Never settles while the page navigates away.
  *
  * @param pca - The application.
  * @param request - The MSAL redirect request (scopes, claims, account, extra fields).
- * @param pendingRequests - Describes every request waiting in the app; without it nothing is
- * replayed later. Its failure stores nothing and still redirects.
- * @returns Never resolves; rejects with `ERR_CAE_INTERACTION_REQUIRED` when MSAL returns without
- * leaving the page (`onRedirectNavigate` returned false), `ERR_CAE_INTERACTION_CANCELLED` when the
- * user came back without signing in (MSAL `user_cancelled`), or with MSAL's error.
+ * @param waiting - Describes the requests waiting in the app, one function per token request; a
+ * failing one adds nothing. Nothing stored (storage full or disabled) still redirects.
+ * @returns Resolves only when MSAL returns without leaving the page (`onRedirectNavigate`
+ * returned false: the caller rejects `ERR_CAE_INTERACTION_REQUIRED`); rejects with MSAL's error
+ * (the caller classifies it: `user_cancelled` when the user came back without signing in).
  */
 export const redirectForToken = async (
   pca: Pick<IPublicClientApplication, 'acquireTokenRedirect'>,
   request: RedirectRequest,
-  pendingRequests: (() => Promise<PendingRequest[]>) | undefined,
-): Promise<never> => {
+  waiting: Iterable<() => Promise<PendingRequest[]>>,
+): Promise<void> => {
   const state = PREFIX + Date.now()
   try {
-    const pending = (await pendingRequests?.()) ?? []
-    sessionStorage.setItem(state, JSON.stringify(pending.map(withoutCredentials)))
+    const pending = await Promise.all([...waiting].map((describe) => describe().catch(() => [])))
+    sessionStorage.setItem(state, JSON.stringify(pending.flat().map(withoutCredentials)))
   } catch {
     // Storage full or disabled, or no descriptions: the replay is lost, never the sign-in.
   }
@@ -101,10 +92,8 @@ export const redirectForToken = async (
     try {
       sessionStorage.removeItem(state)
     } catch {}
-    const code = classifyInteractive(error)
-    throw code ? interactionError(code, error, request.scopes, request.claims) : error
+    throw error
   }
-  throw interactionError('ERR_CAE_INTERACTION_REQUIRED', undefined, request.scopes, request.claims)
 }
 
 /** Options of {@link resumeAfterRedirect}. */
@@ -167,7 +156,12 @@ export const resumeAfterRedirect = async <R = Response>(
   options: ResumeOptions<R> = {},
 ): Promise<RedirectResume<R>> => {
   const { fetch, replay, resources, maxAgeMs = 600_000 } = options
-  if ((fetch || replay) && !resources?.length) {
+  const send =
+    replay ??
+    (fetch &&
+      ((p: PendingRequest) =>
+        fetch(p.url, { method: p.method, headers: p.headers, body: p.body ?? null })))
+  if (send && !resources?.length) {
     throw new CaeOptionsError('resumeAfterRedirect needs "resources" to replay')
   }
   let result: AuthenticationResult | null
@@ -176,43 +170,38 @@ export const resumeAfterRedirect = async <R = Response>(
   } catch (error) {
     // One redirect at a time per tab: whatever was stored waited for this failed sign-in.
     sweep(-1)
-    const code = classifyInteractive(error)
-    throw code ? interactionError(code, error, [], undefined) : error
+    throw asInteractive(error, [], undefined)
   }
   const state = result?.state
-  const resume: RedirectResume<R> = { result, pending: [], replays: [] }
-  if (state?.startsWith(PREFIX) && isFresh(state, maxAgeMs)) {
+  // Expired entries first: an entry left under `state` is fresh.
+  sweep(maxAgeMs)
+  let pending: PendingRequest[] = []
+  if (state?.startsWith(PREFIX)) {
     try {
-      const stored: unknown = JSON.parse(`${sessionStorage.getItem(state)}`)
-      // Storage is the page's, not ours alone: only an array of requests is what we wrote, and
-      // only requests inside the client's resources go back out.
-      if (Array.isArray(stored)) {
-        resume.pending = stored
-          .filter(
-            (p: PendingRequest) =>
-              typeof p?.url === 'string' && (!resources || inside(resources, p.url)),
-          )
-          .map(withoutCredentials)
-      }
+      // Storage is the page's, not ours alone: only an array of requests is what we wrote
+      // (anything else throws here), and only requests inside the client's resources go back out.
+      pending = JSON.parse(`${sessionStorage.getItem(state)}`)
+        .filter(
+          (p: PendingRequest) =>
+            typeof p?.url === 'string' && (!resources || inside(resources, p.url)),
+        )
+        .map(withoutCredentials)
     } catch {}
+    // Deleted before any replay: a reload or a second call never replays the same request twice.
+    sessionStorage.removeItem(state)
   }
-  // Deleted before any replay: a reload or a second call never replays the same request twice.
-  sweep(maxAgeMs, state)
-  const send =
-    replay ??
-    (fetch &&
-      ((p: PendingRequest) =>
-        fetch(p.url, { method: p.method, headers: p.headers, body: p.body ?? null })))
-  if (!send) return resume
-  for (const request of resume.pending) {
-    try {
-      if (request.bodyOmitted) {
-        throw new BodyNotReplayableError(`body not stored: ${request.method} ${request.url}`)
+  const replays: PromiseSettledResult<R>[] = []
+  if (send) {
+    // One after another, in their original order.
+    for (const request of pending) {
+      const attempt = async () => {
+        if (request.bodyOmitted) {
+          throw new BodyNotReplayableError(`body not stored: ${request.method} ${request.url}`)
+        }
+        return send(request)
       }
-      resume.replays.push({ status: 'fulfilled', value: await send(request) })
-    } catch (reason) {
-      resume.replays.push({ status: 'rejected', reason })
+      replays.push(...(await Promise.allSettled([attempt()])))
     }
   }
-  return resume
+  return { result, pending, replays }
 }

@@ -6,21 +6,20 @@
 
 /**
  * Decodes standard base64 or base64url, padded or not, into bytes; `undefined` when `value` is
- * neither. The alphabet is checked here because `atob` is forgiving: it skips ASCII whitespace.
- * Rules: one alphabet per value (`+/` or `-_`, never both); `=` only at the end, at most two, and
- * then the length is a multiple of 4; the unpadded length is never 1 mod 4. The expression has a
- * single star per branch before an anchored tail, so it runs in linear time.
+ * neither. `atob` (forgiving-base64 decode) enforces the padding rules: `=` only at the end, at
+ * most two, and then a length that is a multiple of 4; an unpadded length never 1 mod 4. It also
+ * skips ASCII whitespace, so the alphabet is checked here: one per value (`+/` or `-_`, never
+ * both), then `=` only. Each branch of the expression has a single star before an anchored tail,
+ * so it runs in linear time.
  */
 export function decodeBase64(value: string): Uint8Array | undefined {
-  const match = /^([A-Za-z\d+/]*|[\w-]*)(=*)$/.exec(value)
-  const text = match?.[1]
-  const padding = match?.[2]?.length ?? 0
-  if (!text || padding > 2 || (padding && value.length % 4) || text.length % 4 === 1) {
+  if (!/^(?:[A-Za-z\d+/]+|[\w-]+)=*$/.test(value)) return undefined
+  try {
+    const binary = atob(value.replace(/-/g, '+').replace(/_/g, '/'))
+    return Uint8Array.from(binary, (c) => c.charCodeAt(0))
+  } catch {
     return undefined
   }
-  // atob takes base64 without padding too (forgiving-base64 decode).
-  const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/'))
-  return Uint8Array.from(binary, (c) => c.charCodeAt(0))
 }
 
 /** Encodes bytes as standard padded base64. */
