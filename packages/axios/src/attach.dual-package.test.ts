@@ -58,7 +58,7 @@ describe('an axios instance of the other module format', () => {
     const copyOf = copyResolver(cjsAxios)
     const copy = copyOf(new cjsAxios.AxiosHeaders())
     expect(copy.getAdapter).toBe(cjsAxios.getAdapter)
-    expect(copy.CanceledError).toBe(cjsAxios.CanceledError)
+    expect(copy.AxiosError).toBe(cjsAxios.AxiosError)
   })
 
   it("uses this package's copy for headers no known copy made, and remembers that", () => {

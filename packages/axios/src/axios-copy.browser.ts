@@ -6,10 +6,10 @@
  * @module
  */
 
-import { AxiosError, CanceledError, getAdapter } from 'axios'
+import { AxiosError, getAdapter } from 'axios'
 import type * as Node from './axios-copy'
 
-const BUNDLED: Node.AxiosCopy = { getAdapter, AxiosError, CanceledError }
+const BUNDLED: Node.AxiosCopy = { getAdapter, AxiosError }
 
 /** Always the bundled copy: see the module comment. */
 export const copyResolver: typeof Node.copyResolver = () => () => BUNDLED

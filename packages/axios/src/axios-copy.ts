@@ -7,18 +7,17 @@
  * @module
  */
 
-import { AxiosError, AxiosHeaders, CanceledError, getAdapter } from 'axios'
+import { AxiosError, AxiosHeaders, getAdapter } from 'axios'
 import { otherAxiosModules } from './axios-copies'
 
 /** What cae-kit uses of an axios module (its `AxiosHeaders` only tells the copies apart). */
 export interface AxiosCopy {
   getAdapter: typeof getAdapter
   AxiosError: typeof AxiosError
-  CanceledError: typeof CanceledError
 }
 
 /** The copy this package imports: the one nearly every instance is made by. */
-const OWN: AxiosCopy = { getAdapter, AxiosError, CanceledError }
+const OWN: AxiosCopy = { getAdapter, AxiosError }
 
 /** The axios object of a module: a CommonJS `module.exports`, or an ESM namespace's default. */
 const axiosOf = (module: unknown) =>

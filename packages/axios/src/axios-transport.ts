@@ -26,7 +26,9 @@ type AxiosErrorLike = { isAxiosError: true; response?: AxiosResponse; caeKit?: C
 
 /**
  * One dispatched axios request as a {@link CaeTransport}: sends the config with the instance's
- * own adapter, and tells the engine what an axios response or error holds.
+ * own adapter, and tells the engine what an axios response or error holds. An abort while waiting
+ * for a token rejects with the signal's reason, which axios' dispatch turns into its own
+ * `CanceledError` (of the instance's copy), as for any adapter failure once the signal is aborted.
  */
 export class AxiosTransport implements CaeTransport<AxiosResponse> {
   /** The config as dispatched (it becomes `response.config`). */
@@ -148,11 +150,6 @@ export class AxiosTransport implements CaeTransport<AxiosResponse> {
     const error = rejection.reason as AxiosErrorLike
     error.caeKit = info
     throw error
-  }
-
-  /** An abort while waiting for a token rejects as axios itself would: with its CanceledError. */
-  aborted(): unknown {
-    return new this.#axios.CanceledError(undefined, this.request)
   }
 
   /** axios' `timeout` covers the wait for a token too, and fails as axios' own timeout does. */
