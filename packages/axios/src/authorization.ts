@@ -19,8 +19,8 @@ export function ownAuthorization(
   url: string,
 ): string | undefined {
   if (config.auth !== undefined || (url.includes('@') && USER_INFO.test(url))) return 'Basic auth'
-  const value = config.headers.get('Authorization')
-  return typeof value === 'string' ? value : undefined
+  // `false` or `null` when a default was unset the axios way: none.
+  return (config.headers.get('Authorization') || undefined) as string | undefined
 }
 
 /**

@@ -64,10 +64,7 @@ export class AxiosTransport implements CaeTransport<AxiosResponse> {
    */
   get body(): unknown {
     const { data } = this.request
-    return typeof data?.getReader === 'function' ||
-      (typeof FormData === 'function' && data instanceof FormData)
-      ? data
-      : undefined
+    return typeof data?.getReader === 'function' || data instanceof FormData ? data : undefined
   }
 
   send(authorization: string | undefined, attempt: SendAttempt): Promise<AxiosResponse> {
@@ -114,16 +111,17 @@ export class AxiosTransport implements CaeTransport<AxiosResponse> {
     return response.headers as AxiosHeaders
   }
 
-  /** Where the response came from after redirects: XHR's `responseURL`, or the guarded fetch's. */
+  /**
+   * Where the response came from after redirects: XHR's `responseURL` (a string, `''` when it does
+   * not know), or the guarded fetch's.
+   */
   finalUrl(response: AxiosResponse): string | undefined {
-    const url =
-      (response.request as { responseURL?: unknown } | undefined)?.responseURL ?? this.#finalUrl
-    return typeof url === 'string' && url !== '' ? url : undefined
+    return (response.request as { responseURL?: string } | undefined)?.responseURL || this.#finalUrl
   }
 
   /** The response an `AxiosError` carries (HTTP errors), or `undefined` for any other failure. */
   resultOf(error: unknown): AxiosResponse | undefined {
-    return (error as AxiosErrorLike | null)?.isAxiosError === true
+    return (error as AxiosErrorLike | null)?.isAxiosError
       ? (error as AxiosErrorLike).response
       : undefined
   }
