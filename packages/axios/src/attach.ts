@@ -11,7 +11,7 @@ import { ownAuthorization, withoutAuthorization } from './authorization'
 import { copyResolver } from './axios-copy'
 import type { Adapter, Config } from './axios-transport'
 import { requestUrl } from './request-url'
-import { createTransport } from './transport'
+import { Transport } from './transport'
 
 /** Per-request state cae-kit keeps under `config.caeKit` (one key, typed by augmentation). */
 export interface CaeAxiosRequestState {
@@ -91,7 +91,7 @@ export function attachCae(instance: AxiosInstance, options: CaeOptions): () => v
     const axios = copyOf(sent.headers)
     const sendOnce = axios.getAdapter(adapter, sent) as Adapter
     const url = requestUrl(sent)
-    const transport = createTransport(sent, instance, axios, sendOnce, engine.maxReplayBodyBytes)
+    const transport = new Transport(sent, instance, axios, sendOnce, engine.maxReplayBodyBytes)
     return engine.execute(
       {
         url,

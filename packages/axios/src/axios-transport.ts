@@ -6,16 +6,16 @@
  * @module
  */
 
-import {
-  type CaeTransport,
-  type RequestDescription,
-  type SendAttempt,
-  sendWithinResource,
-  type UnsatisfiedReplay,
+import type {
+  CaeTransport,
+  RequestDescription,
+  SendAttempt,
+  UnsatisfiedReplay,
 } from '@cae-kit/core'
 import type { AxiosHeaders, AxiosInstance, AxiosResponse, InternalAxiosRequestConfig } from 'axios'
 import type { AxiosCopy } from './axios-copy'
 import type { CaeAxiosErrorInfo } from './cae-axios-error'
+import { fetchWithinResource } from './fetch-within-resource'
 import { useGuardedFetch } from './guarded-fetch'
 
 /** The config axios hands its adapter. */
@@ -73,11 +73,13 @@ export class AxiosTransport implements CaeTransport<AxiosResponse> {
     if (authorized) {
       // Before the first send: the body the engine kept, and redirect guarding.
       const kept = attempt.body
-      if (!attempt.replay && kept !== undefined) {
-        config.data = kept.body instanceof Uint8Array ? kept.body.buffer : kept.body
-        if (kept.contentType) config.headers.set('Content-Type', kept.contentType)
+      if (!attempt.replay) {
+        if (kept !== undefined) {
+          config.data = kept.body instanceof Uint8Array ? kept.body.buffer : kept.body
+          if (kept.contentType) config.headers.set('Content-Type', kept.contentType)
+        }
+        this.guardRedirects(attempt)
       }
-      if (!attempt.replay) this.guardRedirects(attempt)
       config.headers.set('Authorization', authorization)
     }
     config.caeKit = { replay: attempt.replay, authorized }
@@ -93,9 +95,9 @@ export class AxiosTransport implements CaeTransport<AxiosResponse> {
     const config = this.request
     if (this.#sendOnce.adapterName === 'xhr') return
     const body = config.data
-    useGuardedFetch(config, async (fetch, request) => {
+    useGuardedFetch(config, async (fetch, input, init) => {
       // `body` is the data sent, for a 307/308 hop that resends it.
-      const response = await sendWithinResource(fetch, request, attempt, body)
+      const response = await fetchWithinResource(fetch, input, init, attempt, body)
       this.#finalUrl = response.url || undefined
       return response
     })
@@ -153,10 +155,9 @@ export class AxiosTransport implements CaeTransport<AxiosResponse> {
   /** axios' `timeout` covers the wait for a token too, and fails as axios' own timeout does. */
   timedOut(): unknown {
     const config = this.request
-    const { AxiosError } = this.#axios
-    return new AxiosError(
+    return new this.#axios.AxiosError(
       config.timeoutErrorMessage ?? `timeout of ${config.timeout}ms exceeded`,
-      config.transitional?.clarifyTimeoutError ? AxiosError.ETIMEDOUT : AxiosError.ECONNABORTED,
+      config.transitional?.clarifyTimeoutError ? 'ETIMEDOUT' : 'ECONNABORTED',
       config,
     )
   }

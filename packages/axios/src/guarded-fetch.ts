@@ -8,12 +8,17 @@
 import type { InternalAxiosRequestConfig } from 'axios'
 
 /**
- * How one protected request is sent, given the fetch it would have used: within its resource
- * (see `sendWithinResource`), noting where the response came from. The transport puts it in
- * `config.fetchOptions.caeKit`: axios hands `fetchOptions` to `env.fetch` as its second argument,
- * and passes a function through its config merging by reference (a plain object would be copied).
+ * How one protected request is sent, given the fetch it would have used and the call's arguments:
+ * within its resource (see `fetchWithinResource`), noting where the response came from. The
+ * transport puts it in `config.fetchOptions.caeKit`: axios hands `fetchOptions` to `env.fetch` as
+ * its second argument, and passes a function through its config merging by reference (a plain
+ * object would be copied).
  */
-export type GuardedSend = (fetch: typeof globalThis.fetch, request: Request) => Promise<Response>
+export type GuardedSend = (
+  fetch: typeof globalThis.fetch,
+  input: RequestInfo | URL,
+  init: RequestInit | undefined,
+) => Promise<Response>
 
 /**
  * One guarded fetch per underlying fetch (axios caches its fetch adapter per `env.fetch`), each
@@ -36,10 +41,7 @@ export function useGuardedFetch(config: InternalAxiosRequestConfig, send: Guarde
     fetch = (input, init) => {
       const sendWithin = (init as { caeKit?: unknown } | undefined)?.caeKit
       return typeof sendWithin === 'function'
-        ? (sendWithin as GuardedSend)(
-            base,
-            input instanceof Request ? input : new Request(input, init),
-          )
+        ? (sendWithin as GuardedSend)(base, input, init)
         : base(input, init)
     }
     guarded.set(base, fetch).set(fetch, fetch)

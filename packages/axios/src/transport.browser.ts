@@ -10,5 +10,4 @@ import { AxiosTransport } from './axios-transport'
 import type * as Node from './transport'
 
 /** Every request's transport: see the module comment (`maxBytes` is Node's alone). */
-export const createTransport: typeof Node.createTransport = (config, instance, axios, sendOnce) =>
-  new AxiosTransport(config, instance, axios, sendOnce)
+export const Transport: typeof Node.Transport = AxiosTransport

@@ -66,20 +66,15 @@ class NodeTransport extends AxiosTransport {
 }
 
 /**
- * The transport for one dispatched request.
- *
- * @param config - The config as dispatched (it becomes `response.config`).
- * @param instance - The protected instance (its `getUri`, for `describe`).
- * @param axios - The instance's own copy of axios (its error classes).
- * @param sendOnce - The adapter that sends the config once.
- * @param maxBytes - The engine's `maxReplayBodyBytes` (what Node request data is read up to).
+ * The transport class for dispatched requests, constructed with: the config as dispatched (it
+ * becomes `response.config`), the protected instance (its `getUri`, for `describe`), the
+ * instance's own copy of axios, the adapter that sends the config once, and the engine's
+ * `maxReplayBodyBytes` (what Node request data is read up to).
  */
-export function createTransport(
+export const Transport: new (
   config: Config,
   instance: AxiosInstance,
   axios: AxiosCopy,
   sendOnce: Adapter,
   maxBytes: number,
-): AxiosTransport {
-  return new NodeTransport(config, instance, axios, sendOnce, maxBytes)
-}
+) => AxiosTransport = NodeTransport
