@@ -4,9 +4,13 @@
  * @module
  */
 
-import { CaeOptionsError } from './errors'
 import type { CaeEvent } from './events'
-import { type CaeResource, type ResolvedResource, resolveResources } from './internal/resources'
+import {
+  type CaeResource,
+  invalidOption,
+  type ResolvedResource,
+  resolveResources,
+} from './internal/resources'
 import type { TokenProvider } from './provider'
 import type { CaeCoordinator } from './types'
 
@@ -138,34 +142,31 @@ const TYPES = {
 export function resolveOptions(options: CaeOptions): ResolvedOptions {
   const { tokenProvider, partitionKey, maxReplayBodyBytes, acquisitionTimeoutMs, coordinator } =
     options ?? {}
-  const fail = (name: string, what: string) => {
-    throw new CaeOptionsError(`"${name}" must be ${what}`)
-  }
   if (typeof tokenProvider?.getToken !== 'function') {
-    fail('tokenProvider', 'an object with a getToken() method')
+    invalidOption('tokenProvider', 'an object with a getToken() method')
   }
   for (const [name, type] of Object.entries(TYPES)) {
     const value = options[name as keyof typeof TYPES]
     if (value !== undefined && (typeof value !== type || value === null))
-      fail(name, `of type ${type}`)
+      invalidOption(name, `of type ${type}`)
   }
   if (tokenProvider.callerScoped === true && partitionKey === undefined) {
-    fail('partitionKey', 'set for a callerScoped tokenProvider')
+    invalidOption('partitionKey', 'set for a callerScoped tokenProvider')
   }
   if (
     maxReplayBodyBytes !== undefined &&
     !(Number.isSafeInteger(maxReplayBodyBytes) && maxReplayBodyBytes >= 0)
   ) {
-    fail('maxReplayBodyBytes', 'an integer >= 0')
+    invalidOption('maxReplayBodyBytes', 'an integer >= 0')
   }
   if (
     acquisitionTimeoutMs !== undefined &&
     !(Number.isSafeInteger(acquisitionTimeoutMs) && acquisitionTimeoutMs > 0)
   ) {
-    fail('acquisitionTimeoutMs', 'an integer > 0')
+    invalidOption('acquisitionTimeoutMs', 'an integer > 0')
   }
   if (coordinator !== undefined && typeof coordinator?.acquire !== 'function') {
-    fail('coordinator', 'an object with an acquire() method')
+    invalidOption('coordinator', 'an object with an acquire() method')
   }
   // The options that keep their value are copied by the spread; one that is absent reads as
   // `undefined`, which is what ResolvedOptions says.
