@@ -125,12 +125,17 @@ export interface ResolvedOptions {
   readonly coordinator: CaeCoordinator | undefined
 }
 
-/** The optional options that take one type: absent, or of that type (`null` is no object). */
-const TYPES = {
+/**
+ * What each optional option must be when present: of a `typeof` type (`null` is no object), or
+ * a safe integer at least a minimum.
+ */
+const RULES = {
   strict: 'boolean',
   onEvent: 'function',
   logger: 'object',
   partitionKey: 'function',
+  maxReplayBodyBytes: 0,
+  acquisitionTimeoutMs: 1,
 } as const
 
 /**
@@ -145,25 +150,16 @@ export function resolveOptions(options: CaeOptions): ResolvedOptions {
   if (typeof tokenProvider?.getToken !== 'function') {
     invalidOption('tokenProvider', 'an object with a getToken() method')
   }
-  for (const [name, type] of Object.entries(TYPES)) {
-    const value = options[name as keyof typeof TYPES]
-    if (value !== undefined && (typeof value !== type || value === null))
-      invalidOption(name, `of type ${type}`)
+  for (const [name, rule] of Object.entries(RULES)) {
+    const value = options[name as keyof typeof RULES]
+    if (value === undefined) continue
+    if (typeof rule === 'number') {
+      if (!(Number.isSafeInteger(value) && (value as number) >= rule))
+        invalidOption(name, `an integer >= ${rule}`)
+    } else if (typeof value !== rule || value === null) invalidOption(name, `of type ${rule}`)
   }
   if (tokenProvider.callerScoped === true && partitionKey === undefined) {
     invalidOption('partitionKey', 'set for a callerScoped tokenProvider')
-  }
-  if (
-    maxReplayBodyBytes !== undefined &&
-    !(Number.isSafeInteger(maxReplayBodyBytes) && maxReplayBodyBytes >= 0)
-  ) {
-    invalidOption('maxReplayBodyBytes', 'an integer >= 0')
-  }
-  if (
-    acquisitionTimeoutMs !== undefined &&
-    !(Number.isSafeInteger(acquisitionTimeoutMs) && acquisitionTimeoutMs > 0)
-  ) {
-    invalidOption('acquisitionTimeoutMs', 'an integer > 0')
   }
   if (coordinator !== undefined && typeof coordinator?.acquire !== 'function') {
     invalidOption('coordinator', 'an object with an acquire() method')
