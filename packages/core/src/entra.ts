@@ -85,7 +85,8 @@ export type EntraErrorOutcome = 'ERR_CAE_ACCESS_BLOCKED' | 'ERR_CAE_INTERACTION_
  * @see https://learn.microsoft.com/entra/identity-platform/reference-error-codes
  */
 export function classifyEntraError(error: unknown): EntraErrorOutcome | undefined {
-  if (typeof error !== 'object' || error === null || isCaeError(error)) return undefined
+  // Fields of a primitive read as undefined: only null and undefined need keeping out.
+  if (error == null || isCaeError(error)) return undefined
   const code = `${readErrorCode(error)}`
   if (BLOCKED.test(readErrorText(error)) || code === 'unauthorized_client') {
     return 'ERR_CAE_ACCESS_BLOCKED'
