@@ -143,8 +143,8 @@ function parse(s: string): Challenge[] {
   let i = 0
   while (i < s.length) {
     ELEMENT.lastIndex = i
-    const match = ELEMENT.exec(s)
-    if (!match) break // unreachable: ELEMENT always matches
+    // ELEMENT always matches: its garbage branch may be empty.
+    const match = ELEMENT.exec(s) as RegExpExecArray
     i = ELEMENT.lastIndex
     const [, token, plain, quoted, unquoted, token68] = match
     const value = plain ?? unquoted ?? quoted?.replace(ESCAPED, '$1')
