@@ -148,7 +148,7 @@ export function resolveOptions(options: CaeOptions): ResolvedOptions {
   const { tokenProvider, partitionKey, maxReplayBodyBytes, acquisitionTimeoutMs, coordinator } =
     options ?? {}
   if (typeof tokenProvider?.getToken !== 'function') {
-    invalidOption('tokenProvider', 'an object with a getToken() method')
+    invalidOption('tokenProvider', 'an object with getToken()')
   }
   for (const [name, rule] of Object.entries(RULES)) {
     const value = options[name as keyof typeof RULES]
@@ -162,7 +162,7 @@ export function resolveOptions(options: CaeOptions): ResolvedOptions {
     invalidOption('partitionKey', 'set for a callerScoped tokenProvider')
   }
   if (coordinator !== undefined && typeof coordinator?.acquire !== 'function') {
-    invalidOption('coordinator', 'an object with an acquire() method')
+    invalidOption('coordinator', 'an object with acquire()')
   }
   // The options that keep their value are copied by the spread; one that is absent reads as
   // `undefined`, which is what ResolvedOptions says.
