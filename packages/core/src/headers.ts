@@ -32,12 +32,13 @@ export type ResponseLike = { status: number; headers: HeadersLike }
  */
 export function readHeaderValues(headers: HeadersLike, name: string): string[] {
   try {
-    const get = (headers as { get?: unknown } | null)?.get
+    // A missing `headers` (null, undefined) throws here or in Object.keys: no header.
+    const get = (headers as { get?: unknown }).get
     const lower = name.toLowerCase()
     const values =
       typeof get === 'function'
         ? [get.call(headers, name)]
-        : Object.keys(headers ?? {})
+        : Object.keys(headers)
             .filter((key) => key.toLowerCase() === lower)
             .map((key) => (headers as Record<string, unknown>)[key])
     // Strings and numbers count; an array holds one value per header line; anything else is absent.
