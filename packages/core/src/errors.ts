@@ -116,11 +116,9 @@ export class CaeError extends Error {
     this.code = code
     this.claims = options.claims
     this.scopes = options.scopes
-    // Non-enumerable (the default of defineProperties): logging never prints them.
-    Object.defineProperties(this, {
-      request: { value: options.request },
-      response: { value: options.response },
-    })
+    // Non-enumerable (the default of defineProperty): logging never prints them.
+    Object.defineProperty(this, 'request', { value: options.request })
+    Object.defineProperty(this, 'response', { value: options.response })
   }
 }
 
