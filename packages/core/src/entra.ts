@@ -166,7 +166,8 @@ export function isJsonObject(value: unknown): value is Record<string, unknown> {
  */
 export function isClaimsJson(text: unknown): text is string {
   try {
-    return typeof text === 'string' && isJsonObject(JSON.parse(text))
+    // JSON text starting with `{` (after whitespace) is an object if it parses at all.
+    return typeof text === 'string' && /^\s*\{/.test(text) && JSON.parse(text) !== undefined
   } catch {
     return false
   }
