@@ -59,7 +59,6 @@ export function invalidOption(name: string, expected: string): never {
 }
 
 function resolveOne(resource: unknown, index: number): ResolvedResource {
-  const where = `resources[${index}]`
   const { url, scopes } = (resource ?? {}) as Partial<CaeResource>
   let parsed: URL | undefined
   try {
@@ -74,14 +73,14 @@ function resolveOne(resource: unknown, index: number): ResolvedResource {
     !/^https?:/.test(parsed.href) ||
     originAndPath(parsed) !== parsed.href
   ) {
-    invalidOption(`${where}.url`, 'an http(s) origin or origin + path')
+    invalidOption(`resources[${index}].url`, 'an http(s) origin or origin + path')
   }
   if (
     !Array.isArray(scopes) ||
     !scopes.length ||
     !scopes.every((scope) => typeof scope === 'string' && scope.trim())
   ) {
-    invalidOption(`${where}.scopes`, 'a non-empty array of non-empty strings')
+    invalidOption(`resources[${index}].scopes`, 'a non-empty array of non-empty strings')
   }
   return {
     origin: parsed.origin,
