@@ -118,11 +118,13 @@ export function getClaimsChallenge(
   options?: GetClaimsChallengeOptions,
 ): ClaimsChallenge | undefined {
   const strict = options?.strict === true
-  // Claims that do not decode (decodeClaims throws) make a challenge no claims challenge.
-  return findBearerChallenge(response, options, ({ error, claims }) =>
-    claims !== undefined &&
-    (error === 'insufficient_claims' || (!strict && error === 'invalid_token'))
-      ? { claims: decodeClaims(claims) }
-      : undefined,
-  )
+  return findBearerChallenge(response, options, ({ error, claims }) => {
+    if (claims === undefined) return undefined
+    if (error !== 'insufficient_claims' && (strict || error !== 'invalid_token')) return undefined
+    try {
+      return { claims: decodeClaims(claims) }
+    } catch {
+      return undefined // claims that do not decode: no claims challenge, look further
+    }
+  })
 }

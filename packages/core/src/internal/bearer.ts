@@ -25,7 +25,8 @@ export interface FoundChallenge {
  * The first Bearer challenge of a 401 response (from every `WWW-Authenticate` line, in header
  * order) that `read` accepts: what `read` returned from its params, completed with the challenge's
  * `error`, `errorDescription` (only when present) and the challenge itself. A challenge whose
- * `read` returns `undefined` or throws is skipped. `undefined` for any other status. Never throws.
+ * `read` returns `undefined` is skipped. `undefined` for any other status. Never throws if `read`
+ * does not.
  */
 export function findBearerChallenge<Found extends object>(
   response: ResponseLike,
@@ -37,18 +38,14 @@ export function findBearerChallenge<Found extends object>(
     for (const challenge of parseWwwAuthenticate(header, options)) {
       if (challenge.scheme !== 'bearer') continue
       const { params } = challenge
-      try {
-        const found = read(params) as (Found & FoundChallenge) | undefined
-        if (!found) continue
-        found.error = params.error as string
-        found.challenge = challenge
-        if (params.error_description !== undefined) {
-          found.errorDescription = params.error_description
-        }
-        return found
-      } catch {
-        // What `read` could not make sense of is no challenge of its kind: look further.
+      const found = read(params) as (Found & FoundChallenge) | undefined
+      if (!found) continue
+      found.error = params.error as string
+      found.challenge = challenge
+      if (params.error_description !== undefined) {
+        found.errorDescription = params.error_description
       }
+      return found
     }
   }
   return undefined
