@@ -7,8 +7,6 @@
 
 import { DQUOTE } from './internal/http-grammar'
 
-const OBJECT_PROTOTYPE = Object.prototype
-
 /**
  * One authentication challenge of a `WWW-Authenticate` header.
  *
@@ -54,7 +52,7 @@ function setParam(params: Record<string, string>, name: string, value: string): 
   // Two own-property checks: on `params`, then on Object.prototype (its only prototype, and the
   // end of the chain). Together they are what `name in params` says, at a fraction of its cost.
   if (Object.hasOwn(params, name)) return
-  if (!Object.hasOwn(OBJECT_PROTOTYPE, name)) {
+  if (!Object.hasOwn(Object.prototype, name)) {
     params[name] = value
     return
   }
