@@ -187,13 +187,13 @@ function readErrorCode(fields: EntraErrorFields): string | undefined {
 /**
  * Where Entra's error numbers are, as one text: `errorNo`, `errorResponse.errorCodes` and
  * `error_codes` written `AADSTS<n>` as in the descriptions, then the descriptions and the message.
- * Anything that is not a number reads `AADSTSundefined` or the like, which matches nothing.
+ * Anything that is not a number reads `AADSTS` alone, `AADSTSnull` or the like: it matches nothing.
  */
 function readErrorText(fields: EntraErrorFields): string {
   const response = fields.errorResponse
   const numbers = [fields.errorNo, response?.errorCodes, fields.error_codes].flat()
   return [
-    ...numbers.map((number) => `AADSTS${number}`),
+    `AADSTS${numbers.join(' AADSTS')}`,
     fields.errorMessage,
     response?.errorDescription,
     fields.error_description,
