@@ -117,10 +117,10 @@ export function getClaimsChallenge(
   response: ResponseLike,
   options?: GetClaimsChallengeOptions,
 ): ClaimsChallenge | undefined {
-  const strict = options?.strict === true
   return findBearerChallenge(response, options, ({ error, claims }) => {
     if (claims === undefined) return undefined
-    if (error !== 'insufficient_claims' && (strict || error !== 'invalid_token')) return undefined
+    if (error !== 'insufficient_claims' && (options?.strict === true || error !== 'invalid_token'))
+      return undefined
     try {
       return { claims: decodeClaims(claims) }
     } catch {

@@ -105,7 +105,7 @@ export function resolveResources(resources: unknown): ResolvedResource[] {
   const resolved = resources.map(resolveOne)
   for (const resource of resolved) {
     const { origin, prefix } = resource
-    if (resolved.filter((other) => other.prefix === prefix).length > 1) {
+    if (resolved.some((other) => other !== resource && other.prefix === prefix)) {
       invalidOption('resources', `to list ${prefix} once`)
     }
     resource.narrowerThanOrigin = resolved.some(
