@@ -130,8 +130,12 @@ export function parseWwwAuthenticate(
   options?: ParseWwwAuthenticateOptions,
 ): Challenge[] {
   const challenges: Challenge[] = []
-  const maxLength = Math.min(options?.maxLength ?? DEFAULT_MAX_HEADER_LENGTH, MAX_HEADER_LENGTH)
-  if (typeof value !== 'string' || value.length > maxLength) return challenges
+  if (
+    typeof value !== 'string' ||
+    value.length > Math.min(options?.maxLength ?? DEFAULT_MAX_HEADER_LENGTH, MAX_HEADER_LENGTH)
+  ) {
+    return challenges
+  }
   // Parameters of the challenge being filled; undefined before the first scheme and after a
   // token68 challenge, whose parameters are dropped.
   let params: Record<string, string> | undefined
