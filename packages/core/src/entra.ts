@@ -87,12 +87,12 @@ export type EntraErrorOutcome = 'ERR_CAE_ACCESS_BLOCKED' | 'ERR_CAE_INTERACTION_
 export function classifyEntraError(error: unknown): EntraErrorOutcome | undefined {
   // Fields of a primitive read as undefined: only null and undefined need keeping out.
   if (error == null || isCaeError(error)) return undefined
-  const code = `${readErrorCode(error)}`
+  const code = readErrorCode(error)
   if (BLOCKED.test(readErrorText(error)) || code === 'unauthorized_client') {
     return 'ERR_CAE_ACCESS_BLOCKED'
   }
   return (error as EntraErrorFields).name === 'InteractionRequiredAuthError' ||
-    INTERACTION.test(code)
+    INTERACTION.test(`${code}`)
     ? 'ERR_CAE_INTERACTION_REQUIRED'
     : undefined
 }
