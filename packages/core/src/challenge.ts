@@ -5,8 +5,6 @@
  * @module
  */
 
-import { DQUOTE } from './internal/http-grammar'
-
 /**
  * One authentication challenge of a `WWW-Authenticate` header.
  *
@@ -150,7 +148,7 @@ export function parseWwwAuthenticate(
     if (token === undefined) {
       // Garbage: parsing ends at a quoted-string that never closes (where its value was meant to
       // end cannot be known), else resumes at the comma.
-      if (value.charCodeAt(i) === DQUOTE) break
+      if (value[i] === '"') break
     } else if (paramValue !== undefined) {
       if (params) setParam(params, token.toLowerCase(), paramValue)
     } else if (token68 === undefined) {

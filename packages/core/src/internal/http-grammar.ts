@@ -6,8 +6,6 @@
  * @module
  */
 
-export const DQUOTE = 0x22
-
 /** token character (RFC 9110 §5.6.2). */
 export const TCHAR = "[\\w!#$%&'*+.^`|~-]"
 /** token68 character, its trailing '=' excluded (RFC 9110 §11.2). */
