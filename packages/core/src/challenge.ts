@@ -141,9 +141,8 @@ export function parseWwwAuthenticate(
   while (i < value.length) {
     ELEMENT.lastIndex = i
     // ELEMENT always matches: its garbage branch may be empty.
-    const match = ELEMENT.exec(value) as RegExpExecArray
+    const [, token, plain, quoted, unquoted, token68] = ELEMENT.exec(value) as RegExpExecArray
     i = ELEMENT.lastIndex
-    const [, token, plain, quoted, unquoted, token68] = match
     const paramValue = plain ?? unquoted ?? quoted?.replace(ESCAPED, '$1')
     if (token === undefined) {
       // Garbage: parsing ends at a quoted-string that never closes (where its value was meant to
