@@ -28,7 +28,8 @@ export type ResponseLike = { status: number; headers: HeadersLike }
  * Returns every value of header `name`, one per header line where the source keeps lines apart
  * (arrays); `[]` when it is absent. Never throws: a throwing getter reads as no header.
  *
- * @internal Used by the claims and step-up detectors and by the engine; not exported publicly.
+ * @internal Used by the Bearer challenge reader of the claims and step-up detectors; not exported
+ * publicly.
  */
 export function readHeaderValues(headers: HeadersLike, name: string): string[] {
   try {
