@@ -4,8 +4,8 @@
  * @module
  */
 
-import { CaeOptionsError } from './errors'
 import type { CaeEvent } from './events'
+import { invalidOption } from './internal/invalid-option'
 import { type CaeResource, type ResolvedResource, resolveResources } from './internal/resources'
 import type { TokenProvider } from './provider'
 import type { CaeCoordinator } from './types'
@@ -129,51 +129,60 @@ const TYPES = {
   partitionKey: 'function',
 } as const
 
+/** The integer options: absent, or a safe integer at least this. */
+const INTEGER_MINIMUMS = { maxReplayBodyBytes: 0, acquisitionTimeoutMs: 1 } as const
+
 /**
- * Validates `options` once, at setup. The result is a copy with defaults applied (options it does
- * not know, such as `createCaeFetch`'s `fetch`, are copied as they are).
+ * Validates `options` once, at setup. The result holds the values that were checked, with
+ * defaults applied, read once: an option on the prototype (a class method, `Object.create`) counts
+ * as much as an own one. Other options (such as `createCaeFetch`'s `fetch`) are the caller's to read.
  *
  * @throws CaeOptionsError (`ERR_CAE_INVALID_OPTIONS`) naming the first wrong option.
  */
 export function resolveOptions(options: CaeOptions): ResolvedOptions {
-  const { tokenProvider, partitionKey, maxReplayBodyBytes, acquisitionTimeoutMs, coordinator } =
-    options ?? {}
-  const fail = (name: string, what: string) => {
-    throw new CaeOptionsError(`"${name}" must be ${what}`)
-  }
+  const {
+    tokenProvider,
+    resources,
+    strict,
+    onEvent,
+    logger,
+    partitionKey,
+    maxReplayBodyBytes,
+    acquisitionTimeoutMs,
+    coordinator,
+  } = options ?? {}
   if (typeof tokenProvider?.getToken !== 'function') {
-    fail('tokenProvider', 'an object with a getToken() method')
+    invalidOption('tokenProvider', 'an object with getToken()')
   }
+  const typed = { strict, onEvent, logger, partitionKey }
   for (const [name, type] of Object.entries(TYPES)) {
-    const value = options[name as keyof typeof TYPES]
-    if (value !== undefined && (typeof value !== type || value === null))
-      fail(name, `of type ${type}`)
+    const value = typed[name as keyof typeof TYPES]
+    if (value !== undefined && (typeof value !== type || value === null)) {
+      invalidOption(name, `of type ${type}`)
+    }
+  }
+  const integers = { maxReplayBodyBytes, acquisitionTimeoutMs }
+  for (const [name, minimum] of Object.entries(INTEGER_MINIMUMS)) {
+    const value = integers[name as keyof typeof INTEGER_MINIMUMS]
+    if (value !== undefined && !(Number.isSafeInteger(value) && value >= minimum)) {
+      invalidOption(name, `an integer >= ${minimum}`)
+    }
   }
   if (tokenProvider.callerScoped === true && partitionKey === undefined) {
-    fail('partitionKey', 'set for a callerScoped tokenProvider')
-  }
-  if (
-    maxReplayBodyBytes !== undefined &&
-    !(Number.isSafeInteger(maxReplayBodyBytes) && maxReplayBodyBytes >= 0)
-  ) {
-    fail('maxReplayBodyBytes', 'an integer >= 0')
-  }
-  if (
-    acquisitionTimeoutMs !== undefined &&
-    !(Number.isSafeInteger(acquisitionTimeoutMs) && acquisitionTimeoutMs > 0)
-  ) {
-    fail('acquisitionTimeoutMs', 'an integer > 0')
+    invalidOption('partitionKey', 'set for a callerScoped tokenProvider')
   }
   if (coordinator !== undefined && typeof coordinator?.acquire !== 'function') {
-    fail('coordinator', 'an object with an acquire() method')
+    invalidOption('coordinator', 'an object with acquire()')
   }
-  // The options that keep their value are copied by the spread; one that is absent reads as
-  // `undefined`, which is what ResolvedOptions says.
   return {
-    ...options,
-    resources: resolveResources(options.resources),
-    strict: !!options.strict,
+    tokenProvider,
+    resources: resolveResources(resources),
+    strict: !!strict,
+    onEvent,
+    logger,
     maxReplayBodyBytes: maxReplayBodyBytes ?? DEFAULT_MAX_REPLAY_BODY_BYTES,
+    partitionKey,
     acquisitionTimeoutMs: acquisitionTimeoutMs ?? DEFAULT_ACQUISITION_TIMEOUT_MS,
-  } as ResolvedOptions
+    coordinator,
+  }
 }
