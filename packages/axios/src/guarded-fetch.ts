@@ -29,13 +29,13 @@ const guarded = new WeakMap<typeof fetch, typeof fetch>()
 
 /**
  * Points `config.env.fetch` (what axios' fetch adapter calls, axios ≥ 1.12, and what custom
- * adapters may use) at a guarded fetch over the config's own (or the global one), and gives it
- * `send` for this request in `config.fetchOptions.caeKit`. Calls without it pass through.
+ * adapters may use) at a guarded fetch over the config's own (or the global one: every supported
+ * runtime has one), and gives it `send` for this request in `config.fetchOptions.caeKit`. Calls
+ * without it pass through.
  */
 export function useGuardedFetch(config: InternalAxiosRequestConfig, send: GuardedSend): void {
   const env = config.env as { fetch?: typeof fetch } | undefined
   const base = env?.fetch ?? globalThis.fetch
-  if (typeof base !== 'function') return
   let fetch = guarded.get(base)
   if (fetch === undefined) {
     fetch = (input, init) => {

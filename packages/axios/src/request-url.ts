@@ -18,6 +18,6 @@ export function requestUrl(config: AxiosRequestConfig): string {
   const url = config.url ?? ''
   const base = config.baseURL
   if (!base || (ABSOLUTE.test(url) && config.allowAbsoluteUrls !== false)) return url
-  if (url === '') return base
-  return `${base.replace(/\/+$/, '')}/${url.replace(/^\/+/, '')}`
+  // One `/` between them; no URL at all is the base as it is.
+  return url ? base.replace(/\/+$/, '') + url.replace(/^\/*/, '/') : base
 }
