@@ -98,6 +98,13 @@ describe('attachCae', () => {
     expect(seen[0]?.authorization).toMatch(/^Basic /)
   })
 
+  it('authorizes a request whose auth is null (axios sends no Basic for it)', async () => {
+    const instance = axios.create({ auth: { username: 'u', password: 'p' } })
+    attachCae(instance, { tokenProvider: counting(), resources })
+    await instance.get('https://api.test/v1/me', { auth: null as never })
+    expect(seen[0]?.authorization).toBe('Bearer tok-1')
+  })
+
   it('sends a stream it cannot read ahead as it is, and reports it when challenged', async () => {
     const instance = axios.create()
     attachCae(instance, { tokenProvider: counting(), resources })

@@ -78,30 +78,28 @@ export function attachCae(instance: AxiosInstance, options: CaeOptions): () => v
     if (config.caeKit?.authorized) withoutAuthorization(config.headers)
     const adapter = config.adapter
     config.caeKit = { replay: false }
-    // Always set: axios merges the instance's default adapter list into every config.
-    config.adapter = (sent) => dispatch(sent, adapter)
+    // Always set: axios merges the instance's default adapter list into every config. At
+    // dispatch, the request runs through the engine, on the config as dispatched (`sent`).
+    config.adapter = (sent): Promise<AxiosResponse> => {
+      // `sent` becomes `response.config`: a retry made from it must find the caller's adapter.
+      sent.adapter = adapter as never
+      // Resolved by the instance's own copy of axios: axios' dispatch made `sent.headers` with it.
+      const axios = copyOf(sent.headers)
+      const sendOnce = axios.getAdapter(adapter, sent) as Adapter
+      const url = requestUrl(sent)
+      const transport = new Transport(sent, instance, axios, sendOnce, engine.maxReplayBodyBytes)
+      return engine.execute(
+        {
+          url,
+          method: sent.method,
+          signal: sent.signal as AbortSignal | undefined,
+          authorization: ownAuthorization(sent, url),
+          timeoutMs: sent.timeout,
+        },
+        transport,
+      )
+    }
     return config
-  }
-
-  /** Runs the request through the engine, on the config as dispatched. */
-  function dispatch(sent: Config, adapter: Config['adapter']): Promise<AxiosResponse> {
-    // `sent` becomes `response.config`: a retry made from it must find the caller's adapter.
-    sent.adapter = adapter as never
-    // Resolved by the instance's own copy of axios: axios' dispatch made `sent.headers` with it.
-    const axios = copyOf(sent.headers)
-    const sendOnce = axios.getAdapter(adapter, sent) as Adapter
-    const url = requestUrl(sent)
-    const transport = new Transport(sent, instance, axios, sendOnce, engine.maxReplayBodyBytes)
-    return engine.execute(
-      {
-        url,
-        method: sent.method,
-        signal: sent.signal as AbortSignal | undefined,
-        authorization: ownAuthorization(sent, url),
-        timeoutMs: sent.timeout,
-      },
-      transport,
-    )
   }
 
   const requestId = instance.interceptors.request.use(onRequest, undefined, { synchronous: true })

@@ -18,7 +18,7 @@ export function ownAuthorization(
   config: InternalAxiosRequestConfig,
   url: string,
 ): string | undefined {
-  if (config.auth !== undefined || USER_INFO.test(url)) return 'Basic auth'
+  if (config.auth || USER_INFO.test(url)) return 'Basic auth'
   // `false` or `null` when a default was unset the axios way: none.
   return (config.headers.get('Authorization') || undefined) as string | undefined
 }
