@@ -63,7 +63,7 @@ export class AxiosTransport implements CaeTransport<AxiosResponse> {
    * send.
    */
   get body(): unknown {
-    const { data } = this.request
+    const data = this.request.data
     return typeof data?.getReader === 'function' || data instanceof FormData ? data : undefined
   }
 
@@ -74,7 +74,7 @@ export class AxiosTransport implements CaeTransport<AxiosResponse> {
       // Before the first send: the body the engine kept, and redirect guarding.
       const kept = attempt.body
       if (!attempt.replay) {
-        if (kept !== undefined) {
+        if (kept) {
           config.data = kept.body instanceof Uint8Array ? kept.body.buffer : kept.body
           if (kept.contentType) config.headers.set('Content-Type', kept.contentType)
         }
@@ -95,12 +95,13 @@ export class AxiosTransport implements CaeTransport<AxiosResponse> {
     const config = this.request
     if (this.#sendOnce.adapterName === 'xhr') return
     const body = config.data
-    useGuardedFetch(config, async (fetch, input, init) => {
-      // `body` is the data sent, for a 307/308 hop that resends it.
-      const response = await fetchWithinResource(fetch, input, init, attempt, body)
-      this.#finalUrl = response.url || undefined
-      return response
-    })
+    // `body` is the data sent, for a 307/308 hop that resends it.
+    useGuardedFetch(config, (fetch, input, init) =>
+      fetchWithinResource(fetch, input, init, attempt, body).then((response) => {
+        this.#finalUrl = response.url || undefined
+        return response
+      }),
+    )
     this.#sendOnce = this.#axios.getAdapter(config.adapter, config) as Adapter
   }
 
@@ -146,7 +147,7 @@ export class AxiosTransport implements CaeTransport<AxiosResponse> {
 
   /** The replay was challenged again: axios' own error for it, carrying `caeKit` (see `isCaeAxiosError`). */
   unsatisfied({ result, rejection, ...info }: UnsatisfiedReplay<AxiosResponse>): AxiosResponse {
-    if (rejection === undefined) return result
+    if (!rejection) return result
     const error = rejection.reason as AxiosErrorLike
     error.caeKit = info
     throw error

@@ -37,12 +37,11 @@ export function useGuardedFetch(config: InternalAxiosRequestConfig, send: Guarde
   const env = config.env as { fetch?: typeof fetch } | undefined
   const base = env?.fetch ?? globalThis.fetch
   let fetch = guarded.get(base)
-  if (fetch === undefined) {
+  if (!fetch) {
     fetch = (input, init) => {
-      const sendWithin = (init as { caeKit?: unknown } | undefined)?.caeKit
-      return typeof sendWithin === 'function'
-        ? (sendWithin as GuardedSend)(base, input, init)
-        : base(input, init)
+      // Only cae-kit puts `caeKit` in `fetchOptions`.
+      const sendWithin = (init as { caeKit?: GuardedSend } | undefined)?.caeKit
+      return sendWithin ? sendWithin(base, input, init) : base(input, init)
     }
     guarded.set(base, fetch).set(fetch, fetch)
   }
