@@ -22,15 +22,22 @@ const PREFIX = 'cae-kit.redirect.'
 
 /**
  * Deletes this package's entries written more than `maxAgeMs` ago (all of them for `-1`), so
- * storage never accumulates. A time in the future, not finite (`Infinity`) or not a number counts
- * as expired: this package only writes `Date.now()`.
+ * storage never accumulates, and the entry `state`, whose text it returns when that entry is still
+ * fresh (null otherwise). A time in the future, not finite (`Infinity`) or not a number counts as
+ * expired: this package only writes `Date.now()`. One loop: the sweep and the read share the age.
  */
-const sweep = (maxAgeMs: number) => {
+const takeEntry = (maxAgeMs: number, state?: string): string | null => {
+  let text = null
   for (let i = sessionStorage.length; i--; ) {
     const key = sessionStorage.key(i)
     const age = Date.now() - Number(key?.slice(PREFIX.length))
-    if (key?.startsWith(PREFIX) && !(age >= 0 && age <= maxAgeMs)) sessionStorage.removeItem(key)
+    const fresh = age >= 0 && age <= maxAgeMs
+    if (key?.startsWith(PREFIX) && (key === state || !fresh)) {
+      if (fresh) text = sessionStorage.getItem(key)
+      sessionStorage.removeItem(key)
+    }
   }
+  return text
 }
 
 /** Headers that carry credentials: never stored, never replayed (the replay gets a fresh token). */
@@ -156,12 +163,17 @@ export const resumeAfterRedirect = async <R = Response>(
   options: ResumeOptions<R> = {},
 ): Promise<RedirectResume<R>> => {
   const { fetch, replay, resources, maxAgeMs = 600_000 } = options
-  const send =
-    replay ??
-    (fetch &&
-      ((p: PendingRequest) =>
-        fetch(p.url, { method: p.method, headers: p.headers, body: p.body ?? null })))
-  if (send && !resources?.length) {
+  // A request whose body was not stored is never sent, and fails like any other replay.
+  const send = async (request: PendingRequest) => {
+    if (request.bodyOmitted) {
+      throw new BodyNotReplayableError(`body not stored: ${request.method} ${request.url}`)
+    }
+    const { url, method, headers, body = null } = request
+    return replay
+      ? replay(request)
+      : (fetch as NonNullable<typeof fetch>)(url, { method, headers, body })
+  }
+  if ((replay || fetch) && !resources?.length) {
     throw new CaeOptionsError('resumeAfterRedirect needs "resources" to replay')
   }
   let result: AuthenticationResult | null
@@ -169,39 +181,26 @@ export const resumeAfterRedirect = async <R = Response>(
     result = await pca.handleRedirectPromise()
   } catch (error) {
     // One redirect at a time per tab: whatever was stored waited for this failed sign-in.
-    sweep(-1)
+    takeEntry(-1)
     throw asInteractive(error, [], undefined)
   }
-  const state = result?.state
-  // Expired entries first: an entry left under `state` is fresh.
-  sweep(maxAgeMs)
   let pending: PendingRequest[] = []
-  if (state?.startsWith(PREFIX)) {
-    try {
-      // Storage is the page's, not ours alone: only an array of requests is what we wrote
-      // (anything else throws here), and only requests inside the client's resources go back out.
-      pending = JSON.parse(`${sessionStorage.getItem(state)}`)
-        .filter(
-          (p: PendingRequest) =>
-            typeof p?.url === 'string' && (!resources || inside(resources, p.url)),
-        )
-        .map(withoutCredentials)
-    } catch {}
-    // Deleted before any replay: a reload or a second call never replays the same request twice.
-    sessionStorage.removeItem(state)
-  }
+  try {
+    // Expired entries are swept, and the entry named by MSAL's `state` is deleted before any
+    // replay: a reload or a second call never replays the same request twice. Storage is the
+    // page's, not ours alone: only an array of requests is what we wrote (anything else, `null`
+    // included, throws here), and only requests inside the client's resources go back out.
+    pending = JSON.parse(`${takeEntry(maxAgeMs, result?.state)}`)
+      .filter(
+        (p: PendingRequest) =>
+          typeof p?.url === 'string' && (!resources || inside(resources, p.url)),
+      )
+      .map(withoutCredentials)
+  } catch {}
   const replays: PromiseSettledResult<R>[] = []
-  if (send) {
+  if (replay || fetch) {
     // One after another, in their original order.
-    for (const request of pending) {
-      const attempt = async () => {
-        if (request.bodyOmitted) {
-          throw new BodyNotReplayableError(`body not stored: ${request.method} ${request.url}`)
-        }
-        return send(request)
-      }
-      replays.push(...(await Promise.allSettled([attempt()])))
-    }
+    for (const request of pending) replays.push(...(await Promise.allSettled([send(request)])))
   }
   return { result, pending, replays }
 }
