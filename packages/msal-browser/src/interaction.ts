@@ -24,14 +24,9 @@ export type Gate = <T>(started: number, task: GateTask<T>, signal?: AbortSignal)
 
 /**
  * Holds the Web Lock `name` while `fn` runs (released on settle, or when the page unloads).
- * Asks with `ifAvailable` first: `fn(true)` means another tab held the lock meanwhile. When
- * `signal` aborted while waiting for another tab, `fn` never runs: the lock is released at once.
+ * Asks with `ifAvailable` first: `fn(true)` means another tab held the lock meanwhile.
  */
-const withLock = async <T>(
-  name: string,
-  fn: (contended: boolean) => Promise<T>,
-  signal: AbortSignal | undefined,
-): Promise<T> => {
+const withLock = async <T>(name: string, fn: (contended: boolean) => Promise<T>): Promise<T> => {
   const locks = (globalThis as { navigator?: { locks?: LockManager } }).navigator?.locks
   if (!locks) return fn(false)
   let free = false
@@ -39,12 +34,7 @@ const withLock = async <T>(
     free = !!lock
     return lock && fn(false)
   })
-  return free
-    ? (value as T)
-    : locks.request(name, () => {
-        signal?.throwIfAborted()
-        return fn(true)
-      })
+  return free ? (value as T) : locks.request(name, () => fn(true))
 }
 
 /**
@@ -63,26 +53,23 @@ export const createGate = (name: string): Gate => {
   let last = 0
   let cancelledAt = 0
   return <T>(started: number, task: GateTask<T>, signal?: AbortSignal) => {
-    const run = tail.then(() => {
-      // Nobody waits for it any more: no prompt for a request that was abandoned.
-      signal?.throwIfAborted()
-      return withLock(
-        name,
-        async (contended) => {
-          try {
-            const value = await task(contended || last >= started, cancelledAt >= started)
-            last = Date.now()
-            return value
-          } catch (error) {
-            if ((error as { code?: unknown })?.code === 'ERR_CAE_INTERACTION_CANCELLED') {
-              cancelledAt = Date.now()
-            }
-            throw error
+    const run = tail.then(() =>
+      withLock(name, async (contended) => {
+        // Nobody waits for it any more (checked once this tab and the lock are free): no
+        // prompt for a request that was abandoned.
+        signal?.throwIfAborted()
+        try {
+          const value = await task(contended || last >= started, cancelledAt >= started)
+          last = Date.now()
+          return value
+        } catch (error) {
+          if ((error as { code?: unknown })?.code === 'ERR_CAE_INTERACTION_CANCELLED') {
+            cancelledAt = Date.now()
           }
-        },
-        signal,
-      )
-    })
+          throw error
+        }
+      }),
+    )
     tail = run.catch(() => undefined)
     return Promise.race([
       run,
