@@ -8,10 +8,10 @@ import type { AccountInfo, AuthenticationResult } from '@azure/msal-browser'
 import type { AccessToken, TokenProvider, TokenRequest } from '@cae-kit/core'
 import { appFor } from './app'
 import {
-  asInteractive,
   CaeOptionsError,
   claimsOf,
   classifyEntraError,
+  classifyInteractive,
   interactionError,
 } from './errors'
 import { handoffKey } from './handoff'
@@ -167,7 +167,7 @@ export const fromMsalBrowser = (
         if (key && key !== signedIn) app.handoff.post(key, null)
         return token
       } catch (error) {
-        const failure = asInteractive(error, scopes, wanted)
+        const failure = fail(classifyInteractive(error), error)
         const code = (failure as { code?: unknown } | undefined)?.code
         // Every waiter shares a cancellation or a block; anything else, each retries by itself.
         if (key)

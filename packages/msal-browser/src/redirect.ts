@@ -11,7 +11,12 @@ import type {
   RedirectRequest,
 } from '@azure/msal-browser'
 import type { PendingRequest } from '@cae-kit/core'
-import { asInteractive, BodyNotReplayableError, CaeOptionsError } from './errors'
+import {
+  BodyNotReplayableError,
+  CaeOptionsError,
+  classifyInteractive,
+  interactionError,
+} from './errors'
 
 /**
  * Prefix of the `sessionStorage` keys and of the MSAL `state` this package writes. The rest of the
@@ -182,7 +187,7 @@ export const resumeAfterRedirect = async <R = Response>(
   } catch (error) {
     // One redirect at a time per tab: whatever was stored waited for this failed sign-in.
     takeEntry(-1)
-    throw asInteractive(error, [], undefined)
+    throw interactionError(classifyInteractive(error), error, [], undefined)
   }
   let pending: PendingRequest[] = []
   try {
