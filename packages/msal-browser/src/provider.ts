@@ -212,13 +212,11 @@ export const fromMsalBrowser = (
   return {
     async getToken(request) {
       // Tracked from the start: a redirect started meanwhile stores this request's waiters too.
-      // A function of its own per token request, so the set holds each request once.
-      const describe = async () => (await request.pendingRequests?.()) ?? []
-      app.waiting.add(describe)
+      app.waiting.add(request)
       try {
         return await acquire(request)
       } finally {
-        app.waiting.delete(describe)
+        app.waiting.delete(request)
       }
     },
   }

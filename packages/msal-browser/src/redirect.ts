@@ -10,7 +10,7 @@ import type {
   IPublicClientApplication,
   RedirectRequest,
 } from '@azure/msal-browser'
-import type { PendingRequest } from '@cae-kit/core'
+import type { PendingRequest, TokenRequest } from '@cae-kit/core'
 import {
   BodyNotReplayableError,
   CaeOptionsError,
@@ -78,8 +78,9 @@ const inside = (resources: readonly { url: string }[], url: string): boolean => 
  *
  * @param pca - The application.
  * @param request - The MSAL redirect request (scopes, claims, account, extra fields).
- * @param waiting - Describes the requests waiting in the app, one function per token request; a
- * failing one adds nothing. Nothing stored (storage full or disabled) still redirects.
+ * @param waiting - The token requests in flight in the app, whose `pendingRequests` describe what
+ * waits for them; one that rejects adds nothing. Nothing stored (storage full or disabled) still
+ * redirects.
  * @returns Resolves only when MSAL returns without leaving the page (`onRedirectNavigate`
  * returned false: the caller rejects `ERR_CAE_INTERACTION_REQUIRED`); rejects with MSAL's error
  * (the caller classifies it: `user_cancelled` when the user came back without signing in).
@@ -87,11 +88,13 @@ const inside = (resources: readonly { url: string }[], url: string): boolean => 
 export const redirectForToken = async (
   pca: Pick<IPublicClientApplication, 'acquireTokenRedirect'>,
   request: RedirectRequest,
-  waiting: Iterable<() => Promise<PendingRequest[]>>,
+  waiting: Iterable<TokenRequest>,
 ): Promise<void> => {
   const state = PREFIX + Date.now()
   try {
-    const pending = await Promise.all([...waiting].map((describe) => describe().catch(() => [])))
+    const pending = await Promise.all(
+      [...waiting].map((inFlight) => inFlight.pendingRequests?.().catch(() => []) ?? []),
+    )
     sessionStorage.setItem(state, JSON.stringify(pending.flat().map(withoutCredentials)))
   } catch {
     // Storage full or disabled, or no descriptions: the replay is lost, never the sign-in.
