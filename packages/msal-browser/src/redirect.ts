@@ -184,14 +184,11 @@ export const resumeAfterRedirect = async <R = Response>(
   if ((replay || fetch) && !resources?.length) {
     throw new CaeOptionsError('resumeAfterRedirect needs "resources" to replay')
   }
-  let result: AuthenticationResult | null
-  try {
-    result = await pca.handleRedirectPromise()
-  } catch (error) {
+  const result = await pca.handleRedirectPromise().catch((error: unknown) => {
     // One redirect at a time per tab: whatever was stored waited for this failed sign-in.
     takeEntry(-1)
     throw interactionError(classifyInteractive(error), error, [], undefined)
-  }
+  })
   let pending: PendingRequest[] = []
   try {
     // Expired entries are swept, and the entry named by MSAL's `state` is deleted before any
