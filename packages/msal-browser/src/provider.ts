@@ -116,10 +116,10 @@ export const fromMsalBrowser = (
 
     const prompt = async (kind: 'popup' | 'redirect'): Promise<AccessToken> => {
       // The user works in the prompt: cae-kit's acquisition bound waits until it closes (a
-      // redirect leaves the page, so its bound never resumes).
+      // redirect that leaves the page never settles, so its bound never resumes).
       const interactionEnded = interactionStarted?.()
       let key: string | false | undefined
-      let stop = () => {}
+      let stop: (() => void) | undefined
       try {
         try {
           await onInteraction?.({ kind, scopes, claims: wanted, account })
@@ -181,8 +181,8 @@ export const fromMsalBrowser = (
           return prompt('redirect')
         throw failure
       } finally {
-        stop()
-        if (kind === 'popup') interactionEnded?.()
+        stop?.()
+        interactionEnded?.()
       }
     }
     return app.gate(
