@@ -99,16 +99,14 @@ export const redirectForToken = async (
   } catch {
     // Storage full or disabled, or no descriptions: the replay is lost, never the sign-in.
   }
-  try {
-    // MSAL resolves only if the page is still here after its navigation timeout, or at once when
-    // onRedirectNavigate cancels the navigation.
-    await pca.acquireTokenRedirect({ ...request, state })
-  } catch (error) {
+  // MSAL resolves only if the page is still here after its navigation timeout, or at once when
+  // onRedirectNavigate cancels the navigation.
+  await pca.acquireTokenRedirect({ ...request, state }).catch((error: unknown) => {
     try {
       sessionStorage.removeItem(state)
     } catch {}
     throw error
-  }
+  })
 }
 
 /** Options of {@link resumeAfterRedirect}. */
