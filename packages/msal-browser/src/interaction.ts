@@ -26,15 +26,13 @@ export type Gate = <T>(started: number, task: GateTask<T>, signal?: AbortSignal)
  * Holds the Web Lock `name` while `fn` runs (released on settle, or when the page unloads).
  * Asks with `ifAvailable` first: `fn(true)` means another tab held the lock meanwhile.
  */
-const withLock = async <T>(name: string, fn: (contended: boolean) => Promise<T>): Promise<T> => {
+const withLock = <T>(name: string, fn: (contended: boolean) => Promise<T>): Promise<T> => {
   const locks = (globalThis as { navigator?: { locks?: LockManager } }).navigator?.locks
   if (!locks) return fn(false)
-  let free = false
-  const value = await locks.request(name, { ifAvailable: true }, (lock) => {
-    free = !!lock
-    return lock && fn(false)
-  })
-  return free ? (value as T) : locks.request(name, () => fn(true))
+  // Without the lock, the first callback holds nothing: it waits in line, then runs `fn(true)`.
+  return locks.request(name, { ifAvailable: true }, (lock) =>
+    lock ? fn(false) : locks.request(name, () => fn(true)),
+  ) as Promise<T>
 }
 
 /**
