@@ -82,7 +82,7 @@ export const fromMsalBrowser = (
     interactionStarted,
   }: TokenRequest): Promise<AccessToken> => {
     const started = Date.now()
-    let account = await resolveAccount()
+    let account: AccountInfo | undefined
     let wanted = claims
     let cause: unknown
     const fail = (code: Parameters<typeof interactionError>[0], why?: unknown) =>
@@ -96,8 +96,18 @@ export const fromMsalBrowser = (
       ...(account && { account }),
       ...(wanted && { claims: wanted }),
     })
-    // MSAL cannot prove acr_values / max_age from its cache: a step-up always prompts.
-    const silent = async (): Promise<AccessToken | undefined> => {
+    // Asks which account to use (when `renewed`, a prompt may have signed someone in since, and
+    // another tab may have handed its outcome over), then tries silently. MSAL cannot prove
+    // acr_values / max_age from its cache: a step-up always prompts.
+    const silent = async (renewed?: boolean): Promise<AccessToken | undefined> => {
+      account = await resolveAccount()
+      // Another tab prompted for the same account, scopes and claims: take its outcome.
+      const key = renewed && keyOf(account)
+      const handed = key && (await app.handoff.take(key, started))
+      if (handed) {
+        if ('token' in handed) return handed.token
+        throw fail(handed.code)
+      }
       if (!stepUp)
         try {
           return toToken(await pca.acquireTokenSilent(base()))
@@ -177,7 +187,8 @@ export const fromMsalBrowser = (
               ? { code }
               : null,
           )
-        if (code === 'ERR_CAE_POPUP_BLOCKED' && kind === 'popup' && options.fallbackToRedirect)
+        // Only a popup is ever blocked (MSAL's popup_window_error / empty_window_error).
+        if (code === 'ERR_CAE_POPUP_BLOCKED' && options.fallbackToRedirect)
           return prompt('redirect')
         throw failure
       } finally {
@@ -188,19 +199,9 @@ export const fromMsalBrowser = (
     return app.gate(
       started,
       async (renewed, cancelled) => {
-        if (renewed) {
-          // A prompt may have signed someone in: ask again which account to use.
-          account = await resolveAccount()
-          // Another tab prompted for the same account, scopes and claims: take its outcome.
-          const key = keyOf(account)
-          const handed = key && (await app.handoff.take(key, started))
-          if (handed) {
-            if ('token' in handed) return handed.token
-            throw fail(handed.code)
-          }
-          const token = await silent()
-          if (token) return token
-        }
+        // Another tab held the lock, or a prompt of this tab ended: the session may be new.
+        const token = renewed && (await silent(true))
+        if (token) return token
         // The user just closed the prompt another request opened: no second one now.
         if (cancelled) throw fail('ERR_CAE_INTERACTION_CANCELLED', cause)
         return prompt(interaction)
