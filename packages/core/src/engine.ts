@@ -27,13 +27,13 @@ import {
   TokenAcquisitionError,
 } from './errors'
 import type { CaeEvent } from './events'
-import { type Acquirer, acquire, type Describe } from './internal/acquire'
-import { clock } from './internal/deadline'
+import { type Acquirer, acquire } from './internal/acquire'
+import { clock, timeoutError } from './internal/deadline'
 import { describeRequest } from './internal/pending-request'
 import { prepareReplayableBody } from './internal/replayable-body'
 import { findResource, parseRequestUrl, type ResolvedResource } from './internal/resources'
 import { createSingleFlight } from './internal/single-flight'
-import { type CachedToken, createTokenCache } from './internal/token-cache'
+import { type CachedToken, createTokenCache, isFresh } from './internal/token-cache'
 import { type CaeOptions, type ResolvedOptions, resolveOptions } from './options'
 import type { StepUpRequest } from './provider'
 import { getStepUpChallenge } from './step-up'
@@ -75,7 +75,16 @@ type EventFields = CaeEvent extends infer E
  */
 export const REANSWER_AFTER_MS = 60_000
 
-/** An empty credential (`''`, `Bearer`, `Bearer `): no opt-out, the engine sets its own. */
+/** The log level of each kind of event; `debug` for the others. */
+const LOG_LEVELS: Partial<Record<CaeEvent['type'], 'error' | 'warn' | 'info'>> = {
+  error: 'error',
+  'challenge-unsatisfied': 'warn',
+  'opt-out': 'info',
+}
+
+/**
+ * An absent or empty credential (`''`, `Bearer`, `Bearer `): no opt-out, the engine sets its own.
+ */
 const EMPTY_CREDENTIAL = /^\s*(?:[\w!#$%&'*+.^`|~-]+\s*)?$/
 
 /** URL for logs and messages: origin and path, never the query (which may carry secrets). */
@@ -97,34 +106,6 @@ function detectChallenge(response: ResponseLike, strict: boolean): DetectedChall
 }
 
 /**
- * Logs an event and hands it to `onEvent`. The log line says what happened where, never a token
- * or a query string; a listener that throws never changes what the request resolves to.
- */
-function emit(engine: EngineState, event: CaeEvent, where: string): void {
-  const { logger, onEvent } = engine
-  const { type } = event
-  const level =
-    type === 'error'
-      ? 'error'
-      : type === 'challenge-unsatisfied'
-        ? 'warn'
-        : type === 'opt-out'
-          ? 'info'
-          : 'debug'
-  logger?.[level]?.(`cae: ${type === 'error' ? event.error.code : type} on ${where}`)
-  try {
-    onEvent?.(event)
-  } catch (error) {
-    logger?.warn?.(`cae: onEvent listener threw: ${error}`)
-  }
-}
-
-/** What an unprotected or opted-out send gets: no replay, no body kept, no resource. */
-function passThrough(signal: AbortSignal | undefined): SendAttempt {
-  return { replay: false, signal, body: undefined, covers: () => false, guardsRedirects: false }
-}
-
-/**
  * One protected request going through the lifecycle. It is also the {@link SendAttempt} each
  * `send` gets (one object per request is what keeps the hot path to one allocation). The token a
  * request was sent with is a `#private` field: it never shows in `JSON.stringify` or `inspect`.
@@ -138,19 +119,15 @@ class Exchange<R> implements SendAttempt {
   readonly #resource: ResolvedResource
   readonly #url: string
   readonly #method: string
-  readonly #timeoutMs: number
+  readonly #timeoutMs: number | undefined
   /** Cache key: the scopes, within the request's partition when `partitionKey` is set. */
-  readonly #key: string
-  readonly #partition: string | undefined
-  /** Why the partition is unknown: the request rejects with it before any token is sent. */
-  readonly #failure: CaeOptionsError | undefined
+  #key: string
+  #partition: string | undefined
   /** When the request started; read only when someone listens to events. */
   readonly #startedAt: number
   /** The token this request was last sent with: the loop and stale-token checks compare it. */
   #sent: CachedToken | undefined
   #replayable = true
-  /** What `transport.timedOut` returned: rejected with as it is. */
-  #timedOut: unknown
 
   constructor(
     engine: EngineState,
@@ -165,22 +142,9 @@ class Exchange<R> implements SendAttempt {
     this.#url = typeof url === 'string' ? url : url.href
     this.#method = method === undefined ? 'GET' : method.toUpperCase()
     this.signal = signal ?? undefined
-    this.#timeoutMs = timeoutMs !== undefined && timeoutMs > 0 ? timeoutMs : 0
+    this.#timeoutMs = timeoutMs
     this.#startedAt = engine.onEvent ? clock() : 0
-    let key = resource.scopesKey
-    const { partitionKey } = engine
-    if (partitionKey) {
-      try {
-        const partition = partitionKey({ url: this.#url, method: this.#method })
-        if (typeof partition !== 'string') throw partition
-        this.#partition = partition
-        // Length-prefixed, so no partition and scopes pair can spell another pair's key.
-        key = `${partition.length}:${partition}\n${key}`
-      } catch (cause) {
-        this.#failure = new CaeOptionsError('"partitionKey" must return a string', { cause })
-      }
-    }
-    this.#key = key
+    this.#key = resource.scopesKey
   }
 
   get guardsRedirects(): boolean {
@@ -189,13 +153,27 @@ class Exchange<R> implements SendAttempt {
 
   /** Inside the resource, and no more specific resource claims the URL. */
   covers(url: string): boolean {
-    const parsed = parseRequestUrl(url)
-    return !!parsed && findResource(this.#engine.resources, parsed) === this.#resource
+    return findResource(this.#engine.resources, url) === this.#resource
   }
 
-  /** Keeps the body (when there is one), then authorizes. */
+  /**
+   * Finds the partition (when `partitionKey` is set), keeps the body (when there is one), then
+   * authorizes. An unknown partition rejects before any token is sent.
+   */
   run(): Promise<R> {
-    if (this.#failure) return Promise.reject(this.#fail(this.#failure))
+    const { partitionKey } = this.#engine
+    if (partitionKey) {
+      try {
+        const partition = partitionKey({ url: this.#url, method: this.#method })
+        if (typeof partition !== 'string') throw partition
+        this.#partition = partition
+        // Length-prefixed, so no partition and scopes pair can spell another pair's key.
+        this.#key = `${partition.length}:${partition}\n${this.#key}`
+      } catch (cause) {
+        const failure = new CaeOptionsError('"partitionKey" must return a string', { cause })
+        return Promise.reject(this.#fail(failure))
+      }
+    }
     const transport = this.#transport
     let keeping = transport.keepBody?.(this.signal)
     if (keeping === undefined && transport.body != null) {
@@ -223,46 +201,47 @@ class Exchange<R> implements SendAttempt {
 
   /** 1. Authorize: the cached token synchronously, or one acquired now. */
   #authorize(): Promise<R> {
-    const { cache } = this.#engine
-    const cached = cache.fresh(this.#key, Date.now())
-    if (cached) return this.#send(cached)
-    const held = cache.current(this.#key)
-    return this.#acquire(undefined, held ? 'expired' : 'initial', held).then(
-      (entry) => this.#send(entry),
-      (error: unknown) => {
-        throw this.#fail(error)
-      },
+    const held = this.#engine.cache.current(this.#key)
+    if (isFresh(held, Date.now())) return this.#send(held)
+    return this.#acquire(undefined, held ? 'expired' : 'initial', held).then((entry) =>
+      this.#send(entry),
     )
   }
 
-  /** 2. Send once, then look at the result. */
+  /** 2. Send (the first time, or 5. the replay), then look at the result. */
   #send(token: CachedToken): Promise<R> {
     this.#sent = token
     const transport = this.#transport
     const sent = transport.send(token.authorization, this)
-    return transport.resultOf
-      ? sent.then(
-          (result) => this.#detectFirst(result),
-          (error: unknown) => this.#detectRejected(error),
-        )
-      : sent.then((result) => this.#detectFirst(result))
+    // No rejection handler (nor its closure) unless a rejection can carry a result.
+    return sent.then(
+      (result) => this.#detected(result),
+      transport.resultOf && ((error: unknown) => this.#rejected(error)),
+    )
   }
 
   /** A send that rejected: its result, when it carries one (axios' 401), is looked at too. */
-  #detectRejected(error: unknown): R | Promise<R> {
+  #rejected(error: unknown): R | Promise<R> {
     const result = this.#transport.resultOf?.(error)
     if (result === undefined) throw error
-    return this.#detectFirst(result, { reason: error })
+    return this.#detected(result, { reason: error })
   }
 
-  /** 3. Detect: a result that is no challenge from inside the resource is the answer. */
-  #detectFirst(result: R, rejection?: { reason: unknown }): R | Promise<R> {
+  /**
+   * 3. Detect (and 6. detect again): a result that is no challenge from inside the resource is the
+   * answer; a challenged replay is reported, never answered.
+   */
+  #detected(result: R, rejection?: { reason: unknown }): R | Promise<R> {
     const challenge = this.#detect(result)
     if (challenge === undefined) {
       if (rejection) throw rejection.reason
       return result
     }
-    return this.#answer(result, challenge, rejection)
+    if (!this.replay) return this.#answer(result, challenge, rejection)
+    // The token that answered this challenge is refused for it: never answered again with it.
+    const sent = this.#sent as CachedToken
+    if (challenge.key === sent.challengeKey) sent.refused = true
+    return this.#unsatisfied(challenge, result, rejection)
   }
 
   #detect(result: R): DetectedChallenge | undefined {
@@ -270,7 +249,7 @@ class Exchange<R> implements SendAttempt {
     const status = transport.status(result)
     if (status !== 401) return undefined
     const finalUrl = transport.finalUrl?.(result)
-    if (finalUrl !== undefined && finalUrl !== this.#url && !this.covers(finalUrl)) {
+    if (finalUrl !== undefined && !this.covers(finalUrl)) {
       this.#engine.logger?.debug?.(
         `cae: challenge from outside the resource ignored: ${safeUrl(finalUrl)}`,
       )
@@ -279,7 +258,7 @@ class Exchange<R> implements SendAttempt {
     return detectChallenge({ status, headers: transport.headers(result) }, this.#engine.strict)
   }
 
-  /** 4. Answer once, 5. replay, 6. detect again. */
+  /** 4. Answer once, then 5. replay. */
   async #answer(
     result: R,
     challenge: DetectedChallenge,
@@ -288,19 +267,20 @@ class Exchange<R> implements SendAttempt {
     const { cache, flights } = this.#engine
     const transport = this.#transport
     const challengedAt = clock()
-    this.#report(challenge, challengedAt - this.#startedAt, {
+    this.report(challenge, challengedAt - this.#startedAt, {
       type: 'challenge',
       status: 401,
       error: challenge.error,
     })
-    const sent = this.#sent
+    const sent = this.#sent as CachedToken
     const held = cache.current(this.#key)
-    const flightKey = `${this.#key}\n${challenge.key}`
+    // Someone is answering this very challenge now: that answer is shared.
+    const answering = flights.has(`${this.#key}\n${challenge.key}`)
+    const answers = held !== undefined && held.challengeKey === challenge.key
     // The token this request carried already answered this very challenge, moments ago.
     if (
-      held !== undefined &&
-      held.authorization === sent?.authorization &&
-      held.challengeKey === challenge.key &&
+      answers &&
+      held.authorization === sent.authorization &&
       Date.now() - held.storedAt < REANSWER_AFTER_MS
     ) {
       // Accepted until now: something new happened with the same claims (two events in one
@@ -309,25 +289,19 @@ class Exchange<R> implements SendAttempt {
       // Kiota), so reported, not answered; unless a request refused with it at the same moment
       // is being answered now: that answer is shared.
       if (!held.refused) held.refused = true
-      else if (!flights.has(flightKey)) return this.#unsatisfied(challenge, result, rejection)
+      else if (!answering) return this.#unsatisfied(challenge, result, rejection)
     }
     // The challenged result is not returned: free its connection while the token comes.
     transport.discard?.(result)
     // Sent with an older token while the one held already answers this challenge, and is still
     // fresh: replay with it, without asking the provider again. A held token past its refresh
     // time is never reused (the challenge may come back long after), nor the token refused.
-    const fresh = cache.fresh(this.#key, Date.now())
     const reused =
-      fresh !== undefined &&
-      !flights.has(flightKey) &&
-      fresh.challengeKey === challenge.key &&
-      fresh.authorization !== sent?.authorization
-    let token: CachedToken
-    try {
-      token = reused ? fresh : await this.#acquire(challenge, 'challenge', sent)
-    } catch (error) {
-      throw this.#fail(error, challenge, result)
-    }
+      answers &&
+      !answering &&
+      isFresh(held, Date.now()) &&
+      held.authorization !== sent.authorization
+    const token = reused ? held : await this.#acquire(challenge, 'challenge', sent, result)
     // Answered first, so the next request carries a good token; only then rejected.
     if (!this.#replayable) {
       const cause = new BodyNotReplayableError(
@@ -341,27 +315,9 @@ class Exchange<R> implements SendAttempt {
       )
       throw this.#fail(cause, challenge, result)
     }
-    this.#report(challenge, clock() - challengedAt, { type: 'replay', reused })
-    this.#sent = token
+    this.report(challenge, clock() - challengedAt, { type: 'replay', reused })
     this.replay = true
-    let second: R
-    let secondRejection: { reason: unknown } | undefined
-    try {
-      second = await transport.send(token.authorization, this)
-    } catch (error) {
-      const carried = transport.resultOf?.(error)
-      if (carried === undefined) throw error
-      second = carried
-      secondRejection = { reason: error }
-    }
-    const again = this.#detect(second)
-    if (again !== undefined) {
-      // The token that answered this challenge is refused for it: never answered again with it.
-      if (again.key === token.challengeKey) token.refused = true
-      return this.#unsatisfied(again, second, secondRejection)
-    }
-    if (secondRejection) throw secondRejection.reason
-    return second
+    return this.#send(token)
   }
 
   /** 7. Report: a challenge that stays (never a loop); the transport says what it becomes. */
@@ -371,9 +327,9 @@ class Exchange<R> implements SendAttempt {
     rejection: { reason: unknown } | undefined,
   ): R | Promise<R> {
     const transport = this.#transport
-    this.#report(challenge, clock() - this.#startedAt, {
+    this.report(challenge, clock() - this.#startedAt, {
       type: 'challenge-unsatisfied',
-      status: transport.status(result),
+      status: 401,
     })
     const report: UnsatisfiedReplay<R> = {
       code: 'ERR_CAE_CHALLENGE_AFTER_REPLAY',
@@ -388,51 +344,62 @@ class Exchange<R> implements SendAttempt {
     return result
   }
 
-  /** A token for this request: single-flighted, bounded, validated (see `internal/acquire`). */
+  /**
+   * A token for this request: single-flighted, bounded, validated (see `internal/acquire`). A
+   * failure rejects with what the request rejects with (see `#fail`).
+   */
   #acquire(
     challenge: DetectedChallenge | undefined,
     reason: 'initial' | 'expired' | 'challenge',
     rejected: CachedToken | undefined,
+    result?: R,
   ): Promise<CachedToken> {
     const key = this.#key
     const challengeKey = challenge?.key ?? ''
+    const flightKey = `${key}\n${challengeKey}`
     const transport = this.#transport
-    const context: Describe | undefined =
-      transport.describe &&
-      (() => {
-        const { headers, body, url } = transport.describe?.(this.body) ?? { headers: [] }
-        return describeRequest(this.#method, url ?? this.#url, headers, body)
-      })
-    return acquire(
-      this.#engine,
-      {
-        key,
-        flightKey: `${key}\n${challengeKey}`,
-        challengeKey,
-        partition: this.#partition,
-        scopes: this.#resource.scopes,
-        claims: challenge?.claims,
-        stepUp: challenge?.stepUp,
-        reason,
-        rejected,
-        acquired: (entry, durationMs) =>
-          this.#report(challenge, durationMs, {
-            type: 'token',
-            reason,
-            expiresOn: entry.expiresOn,
-          }),
-      },
-      {
-        signal: this.signal,
-        context,
-        timeoutMs: this.#timeoutMs,
-        timedOut: (expired) => {
-          if (!transport.timedOut) return expired
-          this.#timedOut = transport.timedOut()
-          return this.#timedOut
-        },
-      },
-    )
+    const timeoutMs = this.#timeoutMs ?? 0
+    const expired =
+      timeoutMs > 0
+        ? timeoutError(`request timed out after ${timeoutMs} ms waiting for a token`)
+        : undefined
+    return acquire(this.#engine, {
+      key,
+      flightKey,
+      challengeKey,
+      partition: this.#partition,
+      scopes: this.#resource.scopes,
+      claims: challenge?.claims,
+      stepUp: challenge?.stepUp,
+      reason,
+      rejected,
+      acquired: (entry, durationMs) =>
+        this.report(challenge, durationMs, {
+          type: 'token',
+          reason,
+          expiresOn: entry.expiresOn,
+        }),
+      signal: this.signal,
+      context:
+        transport.describe &&
+        (() => {
+          // Made only when the transport has `describe`.
+          const { headers, body, url } = (transport as Required<CaeTransport<R>>).describe(
+            this.body,
+          )
+          return describeRequest(this.#method, url ?? this.#url, headers, body)
+        }),
+      // The request's own limit (axios `timeout`), suspended by the flight's prompt gate while a
+      // prompt is open.
+      limit:
+        expired &&
+        ((leave) => this.#engine.gates.get(flightKey)?.bound(timeoutMs, () => leave(expired))),
+    }).catch((error: unknown) => {
+      // The request's own timeout, as the transport words it, is not reported.
+      throw expired && error === expired && transport.timedOut
+        ? transport.timedOut()
+        : this.#fail(error, challenge, result)
+    })
   }
 
   /** An abort is the caller's decision: its reason (as the transport words it), nothing reported. */
@@ -446,9 +413,8 @@ class Exchange<R> implements SendAttempt {
 
   /** Turns a failure into what the request rejects with, and reports it. */
   #fail(error: unknown, challenge?: DetectedChallenge, result?: R): unknown {
-    const aborted = this.#aborted(error)
-    if (aborted !== error || (this.signal?.aborted && error === this.signal.reason)) return aborted
-    if (this.#timedOut !== undefined && error === this.#timedOut) return error
+    const { signal } = this
+    if (signal?.aborted && error === signal.reason) return this.#aborted(error)
     const failure = isCaeError(error)
       ? error
       : new TokenAcquisitionError(`token acquisition failed: ${this.#where()}`, {
@@ -458,7 +424,7 @@ class Exchange<R> implements SendAttempt {
           response: result,
           request: this.#transport.request,
         })
-    this.#report(challenge, clock() - this.#startedAt, { type: 'error', error: failure })
+    this.report(challenge, clock() - this.#startedAt, { type: 'error', error: failure })
     return failure
   }
 
@@ -467,7 +433,13 @@ class Exchange<R> implements SendAttempt {
     return `${this.#method} ${safeUrl(this.#url)}`
   }
 
-  #report(challenge: DetectedChallenge | undefined, durationMs: number, fields: EventFields) {
+  /**
+   * Logs an event and hands it to `onEvent`. The log line says what happened where, never a token
+   * or a query string; a listener that throws never changes what the request resolves to. Not
+   * private, for `execute` to report an opt-out (a transport only knows the `SendAttempt` members).
+   */
+  report(challenge: DetectedChallenge | undefined, durationMs: number, fields: EventFields): void {
+    const { logger, onEvent } = this.#engine
     const event = {
       url: this.#url,
       method: this.#method,
@@ -478,7 +450,15 @@ class Exchange<R> implements SendAttempt {
       durationMs,
       ...fields,
     } as CaeEvent
-    emit(this.#engine, event, this.#where())
+    const { type } = event
+    logger?.[LOG_LEVELS[type] ?? 'debug']?.(
+      `cae: ${type === 'error' ? event.error.code : type} on ${this.#where()}`,
+    )
+    try {
+      onEvent?.(event)
+    } catch (error) {
+      logger?.warn?.(`cae: onEvent threw: ${error}`)
+    }
   }
 }
 
@@ -522,25 +502,20 @@ export function createCaeEngine(options: CaeOptions): CaeEngine {
     execute<R>(request: CaeRequest, transport: CaeTransport<R>): Promise<R> {
       const resource = findResource(resources, request.url)
       // Nothing about tokens happens for a URL outside the resources.
-      if (resource === undefined)
-        return transport.send(undefined, passThrough(request.signal ?? undefined))
-      const own = request.authorization
-      if (own != null && !EMPTY_CREDENTIAL.test(own)) {
+      if (resource !== undefined) {
+        const exchange = new Exchange(engine, resource, request, transport)
+        if (EMPTY_CREDENTIAL.test(request.authorization ?? '')) return exchange.run()
         // The caller's own credential wins: that request is left alone, and it is said so.
-        const url = typeof request.url === 'string' ? request.url : request.url.href
-        const method = (request.method ?? 'GET').toUpperCase()
-        const event = {
-          type: 'opt-out',
-          url,
-          method,
-          scopes: resource.scopes,
-          at: Date.now(),
-          durationMs: 0,
-        } as const
-        emit(engine, event, `${method} ${safeUrl(url)} (the request carries its own Authorization)`)
-        return transport.send(undefined, passThrough(request.signal ?? undefined))
+        exchange.report(undefined, 0, { type: 'opt-out' })
       }
-      return new Exchange(engine, resource, request, transport).run()
+      // An unprotected or opted-out send: no replay, no body kept, no resource.
+      return transport.send(undefined, {
+        replay: false,
+        signal: request.signal ?? undefined,
+        body: undefined,
+        covers: () => false,
+        guardsRedirects: false,
+      })
     },
   }
 }

@@ -14,8 +14,8 @@ import type {
   TokenRequest,
 } from '../provider'
 import type { CaeCoordinator } from '../types'
-import { clock, Deadline, PromptGate, timeoutError } from './deadline'
-import type { SingleFlight } from './single-flight'
+import { clock, createPromptGate, later, type PromptGate, timeoutError } from './deadline'
+import type { FlightWaiter, SingleFlight } from './single-flight'
 import type { CachedToken, TokenCache } from './token-cache'
 
 /** What a waiter contributes to a flight: its description, bound to its method and URL. */
@@ -37,8 +37,11 @@ export interface Acquirer {
   readonly refusals: Map<string, unknown>
 }
 
-/** One acquisition a request needs. */
-export interface AcquisitionJob {
+/**
+ * One acquisition a request needs, and how the request waits for it: its signal, its description,
+ * and its own time limit (which the flight's gate in `gates` suspends while a prompt is open).
+ */
+export interface AcquisitionJob extends FlightWaiter<Describe | undefined> {
   /** Cache key: scopes, within the partition. */
   readonly key: string
   /** Single-flight key: the cache key and the challenge key. */
@@ -56,16 +59,6 @@ export interface AcquisitionJob {
   readonly acquired: (entry: CachedToken, durationMs: number) => void
 }
 
-/** How one request waits for a flight. */
-export interface Waiter {
-  signal: AbortSignal | undefined
-  context: Describe | undefined
-  /** The request's own limit on this wait, in ms (0: none). */
-  timeoutMs: number
-  /** What the wait rejects with when `timeoutMs` passes, given the `TimeoutError`. */
-  timedOut: (expired: Error) => unknown
-}
-
 /**
  * How long a token request refused as access blocked (`ERR_CAE_ACCESS_BLOCKED`) is remembered for
  * the same partition, scopes and challenge: requests in that time reject with the same error
@@ -74,77 +67,18 @@ export interface Waiter {
  */
 export const REFUSAL_MEMORY_MS = 10_000
 
-/** A header-safe token: visible ASCII, no space (RFC 6750 b64token and every opaque token). */
-const TOKEN = /^[\x21-\x7e]+$/
-/** An `Authorization` scheme: an RFC 9110 token. */
-const SCHEME = /^[\w!#$%&'*+.^`|~-]+$/
-
-/**
- * Checks a provider's (or coordinator's) result before it is cached or sent: a token that is not
- * a valid header value would fail every request for its lifetime. The message never includes the
- * token.
- */
-function validated(token: AccessToken | undefined): AccessToken {
-  if (typeof token?.token !== 'string' || !token.token) {
-    throw new TypeError('token provider resolved without a token')
-  }
-  if (!TOKEN.test(token.token)) {
-    throw new TypeError('token provider returned a token that is not a valid header value')
-  }
-  if (
-    token.tokenType !== undefined &&
-    !(typeof token.tokenType === 'string' && SCHEME.test(token.tokenType))
-  ) {
-    throw new TypeError('token provider returned a tokenType that is not an authorization scheme')
-  }
-  return token
-}
-
 /**
  * Joins (or starts) the acquisition for `job` and waits for it, bounded by the request's signal
- * and `timeoutMs`. Resolves with the cached entry; the token is stored before waiters resume.
+ * and `limit`. Resolves with the cached entry; the token is stored before waiters resume.
  */
-export function acquire(
-  acquirer: Acquirer,
-  job: AcquisitionJob,
-  waiter: Waiter,
-): Promise<CachedToken> {
+export function acquire(acquirer: Acquirer, job: AcquisitionJob): Promise<CachedToken> {
   const { refusals } = acquirer
-  if (refusals.has(job.flightKey)) return Promise.reject(refusals.get(job.flightKey))
-  const start = (signal: AbortSignal, live: () => (Describe | undefined)[]) =>
-    call(acquirer, job, signal, live)
-  if (!waiter.timeoutMs) {
-    return acquirer.flights.run(job.flightKey, start, waiter)
-  }
-  // The request's own limit (axios `timeout`): a signal of its own that aborts with the request's
-  // signal or when the limit passes, whichever comes first.
-  const controller = new AbortController()
-  const outer = waiter.signal
-  const onAbort = () => controller.abort(outer?.reason)
-  if (outer?.aborted) onAbort()
-  else outer?.addEventListener('abort', onAbort, { once: true })
-  const expired = timeoutError(`request timed out after ${waiter.timeoutMs} ms waiting for a token`)
-  const deadline = new Deadline(waiter.timeoutMs, () => controller.abort(expired))
-  const waiting = acquirer.flights.run(job.flightKey, start, {
-    ...waiter,
-    signal: controller.signal,
-  })
-  const gate = acquirer.gates.get(job.flightKey)
-  gate?.add(deadline)
-  const done = () => {
-    deadline.clear()
-    gate?.delete(deadline)
-    outer?.removeEventListener('abort', onAbort)
-  }
-  return waiting.then(
-    (entry) => {
-      done()
-      return entry
-    },
-    (error: unknown) => {
-      done()
-      throw error === expired ? waiter.timedOut(expired) : error
-    },
+  const { flightKey } = job
+  if (refusals.has(flightKey)) return Promise.reject(refusals.get(flightKey))
+  return acquirer.flights.run(
+    flightKey,
+    (signal, live, abort) => call(acquirer, job, signal, live, abort),
+    job,
   )
 }
 
@@ -152,46 +86,41 @@ export function acquire(
 async function call(
   acquirer: Acquirer,
   job: AcquisitionJob,
-  flightSignal: AbortSignal,
+  signal: AbortSignal,
   live: () => (Describe | undefined)[],
+  abort: (reason: unknown) => void,
 ): Promise<CachedToken> {
   const { tokenProvider, coordinator, acquisitionTimeoutMs, cache, gates, logger, refusals } =
     acquirer
   const sequence = ++acquirer.started
-  const gate = new PromptGate()
+  const gate = createPromptGate()
   gates.set(job.flightKey, gate)
-  // The provider's signal: aborted when every waiter left, or when the bound passes.
-  const controller = new AbortController()
-  const onAbort = () => controller.abort(flightSignal.reason)
-  flightSignal.addEventListener('abort', onAbort, { once: true })
-  let expire: (reason: unknown) => void = () => {}
+  // Rejects when the bound passes; the provider's signal (the flight's) aborts then too, as it
+  // does when every waiter left. The executor runs at once: `stop` is set before any await.
+  let stop = () => {}
   const bounded = new Promise<never>((_, reject) => {
-    expire = reject
+    stop = gate.bound(acquisitionTimeoutMs, () => {
+      const reason = timeoutError(`token acquisition timed out after ${acquisitionTimeoutMs} ms`)
+      abort(reason)
+      reject(reason)
+    })
   })
-  const bound = new Deadline(acquisitionTimeoutMs, () => {
-    const reason = timeoutError(`token acquisition timed out after ${acquisitionTimeoutMs} ms`)
-    controller.abort(reason)
-    expire(reason)
-  })
-  gate.add(bound)
-  const request: TokenRequest = {
+  const request: Omit<TokenRequest, 'signal'> = {
     scopes: [...job.scopes],
-    signal: controller.signal,
     pendingRequests: async () => live().flatMap((waiter) => (waiter ? [waiter()] : [])),
     interactionStarted: gate.interactionStarted,
   }
   if (job.claims !== undefined) request.claims = job.claims
   if (job.stepUp !== undefined) request.stepUp = job.stepUp
-  const fromProvider = (signal: AbortSignal) =>
-    tokenProvider.getToken(signal === request.signal ? request : { ...request, signal })
+  const fromProvider = (signal: AbortSignal) => tokenProvider.getToken({ ...request, signal })
+  // The call, bounded: the acquisition bound rejects the race. (The cache validates the token.)
+  const settled = (call: Promise<AccessToken>) => Promise.race([call, bounded])
   const started = clock()
   try {
-    let token: AccessToken
-    if (coordinator) {
-      const rejectedToken = job.rejected?.token
-      token = validated(
-        await Promise.race([
-          coordinator.acquire(
+    const rejectedToken = job.rejected?.token
+    let token = await settled(
+      coordinator
+        ? coordinator.acquire(
             {
               partition: job.partition,
               scopes: job.scopes,
@@ -199,20 +128,16 @@ async function call(
               stepUp: job.stepUp,
               reason: job.reason,
               rejectedToken,
-              signal: controller.signal,
+              signal,
             },
             fromProvider,
-          ),
-          bounded,
-        ]),
-      )
-      if (rejectedToken !== undefined && token.token === rejectedToken) {
-        // The one token this acquisition exists to replace: never used again.
-        logger?.warn?.('cae: coordinator returned the rejected token; asking the provider')
-        token = validated(await Promise.race([fromProvider(controller.signal), bounded]))
-      }
-    } else {
-      token = validated(await Promise.race([fromProvider(controller.signal), bounded]))
+          )
+        : fromProvider(signal),
+    )
+    if (coordinator && rejectedToken !== undefined && token?.token === rejectedToken) {
+      // The one token this acquisition exists to replace: never used again.
+      logger?.warn?.('cae: coordinator returned the rejected token')
+      token = await settled(fromProvider(signal))
     }
     const at = Date.now()
     const entry = cache.store(job.key, token, job.challengeKey, at, sequence)
@@ -224,12 +149,11 @@ async function call(
   } catch (error) {
     if ((error as { code?: unknown } | undefined)?.code === 'ERR_CAE_ACCESS_BLOCKED') {
       refusals.set(job.flightKey, error)
-      new Deadline(REFUSAL_MEMORY_MS, () => refusals.delete(job.flightKey))
+      later(REFUSAL_MEMORY_MS, () => refusals.delete(job.flightKey))
     }
     throw error
   } finally {
-    bound.clear()
+    stop()
     if (gates.get(job.flightKey) === gate) gates.delete(job.flightKey)
-    flightSignal.removeEventListener('abort', onAbort)
   }
 }

@@ -6,85 +6,73 @@
  * @module
  */
 
-/** A timer that can be suspended and started again. */
-export class Deadline {
-  readonly #ms: number
-  readonly #expire: () => void
-  #timer: ReturnType<typeof setTimeout> | undefined
-  #done = false
-
-  /** Starts the timer: `expire` runs once, `ms` after now, unless cleared or paused. */
-  constructor(ms: number, expire: () => void) {
-    this.#ms = ms
-    this.#expire = expire
-    this.resume()
-  }
-
-  /** Stops the timer until `resume` (an interactive prompt is open). */
-  pause(): void {
-    clearTimeout(this.#timer)
-    this.#timer = undefined
-  }
-
-  /** Starts the timer again, in full. */
-  resume(): void {
-    if (this.#done || this.#timer !== undefined) return
-    this.#timer = setTimeout(() => {
-      this.#done = true
-      this.#expire()
-    }, this.#ms)
-    // Never keeps a Node process alive on its own.
-    ;(this.#timer as { unref?: () => void }).unref?.()
-  }
-
-  /** Stops the timer for good. */
-  clear(): void {
-    this.#done = true
-    this.pause()
-  }
+/** Runs `expire` after `ms`, on a timer that never keeps a Node process alive on its own. */
+export function later(ms: number, expire: () => void): ReturnType<typeof setTimeout> {
+  const timer = setTimeout(expire, ms)
+  ;(timer as { unref?: () => void }).unref?.()
+  return timer
 }
 
-/**
- * The prompts open for one acquisition, and the deadlines they suspend. A deadline added while a
- * prompt is open starts paused.
- */
-export class PromptGate {
-  #open = 0
-  readonly #deadlines = new Set<Deadline>()
+/** One time bound of a gate. */
+interface Bound {
+  readonly ms: number
+  readonly expire: () => void
+  /** Its timer while it runs (no prompt open). */
+  timer?: ReturnType<typeof setTimeout>
+}
 
-  /** Adds `deadline` to those suspended by prompts. */
-  add(deadline: Deadline): void {
-    this.#deadlines.add(deadline)
-    if (this.#open > 0) deadline.pause()
-  }
-
-  /** Removes `deadline` (it was cleared). */
-  delete(deadline: Deadline): void {
-    this.#deadlines.delete(deadline)
-  }
-
+/** The prompts open for one acquisition, and the time bounds they suspend. */
+export interface PromptGate {
   /**
-   * `TokenRequest.interactionStarted`: suspends every deadline until the returned function is
-   * called (once; later calls do nothing). Prompts may overlap: deadlines run again when the
-   * last one closes.
+   * Starts a bound: `expire` runs once `ms` have passed with no prompt open (in full again after
+   * each prompt closes; a bound started while a prompt is open waits for it to close). Returns
+   * what stops it for good.
    */
-  readonly interactionStarted = (): (() => void) => {
-    if (this.#open++ === 0) for (const deadline of this.#deadlines) deadline.pause()
-    let ended = false
-    return () => {
-      if (ended) return
-      ended = true
-      if (--this.#open === 0) for (const deadline of this.#deadlines) deadline.resume()
-    }
+  bound(ms: number, expire: () => void): () => void
+  /**
+   * `TokenRequest.interactionStarted`: suspends every bound until the returned function is
+   * called (once; later calls do nothing). Prompts may overlap: bounds run again when the last
+   * one closes.
+   */
+  readonly interactionStarted: () => () => void
+}
+
+/** Creates the gate of one acquisition: no prompt open, no bound. */
+export function createPromptGate(): PromptGate {
+  let open = 0
+  const bounds = new Set<Bound>()
+  const start = (bound: Bound) => {
+    bound.timer = later(bound.ms, () => {
+      bounds.delete(bound)
+      bound.expire()
+    })
+  }
+  return {
+    bound(ms, expire) {
+      const bound: Bound = { ms, expire }
+      bounds.add(bound)
+      if (!open) start(bound)
+      return () => {
+        bounds.delete(bound)
+        clearTimeout(bound.timer)
+      }
+    },
+    interactionStarted() {
+      if (open++ === 0) for (const bound of bounds) clearTimeout(bound.timer)
+      let ended = false
+      return () => {
+        if (ended) return
+        ended = true
+        if (--open === 0) for (const bound of bounds) start(bound)
+      }
+    },
   }
 }
 
 /** The reason a bound passed: a `TimeoutError`, as `AbortSignal.timeout()` gives. */
 export function timeoutError(message: string): Error {
-  return typeof DOMException === 'function'
-    ? new DOMException(message, 'TimeoutError')
-    : Object.assign(new Error(message), { name: 'TimeoutError' })
+  return new DOMException(message, 'TimeoutError')
 }
 
-/** A monotonic clock in milliseconds (for durations), `Date.now()` where there is none. */
-export const clock = (): number => globalThis.performance?.now() ?? Date.now()
+/** A monotonic clock in milliseconds, for durations. */
+export const clock = (): number => performance.now()

@@ -16,12 +16,11 @@ function bodyText(body: unknown): string | undefined {
   if (typeof body === 'string') return body
   if (body instanceof URLSearchParams) return body.toString()
   try {
-    if (body instanceof ArrayBuffer) return decoder.decode(body)
-    if (ArrayBuffer.isView(body)) return decoder.decode(body)
+    // Bytes (a buffer or a view) that are UTF-8 text; anything else throws, as do other bytes.
+    return decoder.decode(body as BufferSource)
   } catch {
     return undefined
   }
-  return undefined
 }
 
 /**

@@ -26,34 +26,13 @@ export interface ReplayableBody extends KeptBody {
 
 /**
  * A `FormData`, of this runtime or of another fetch implementation (npm `undici`, a polyfill):
- * what `instanceof` cannot tell across implementations, the spec's tag and methods can.
+ * what `instanceof` cannot tell across implementations, the spec's tag and `forEach` can.
  */
 function isFormData(body: unknown): body is FormData {
-  if (typeof FormData === 'function' && body instanceof FormData) return true
-  const form = body as Partial<FormData> | null
   return (
-    Object.prototype.toString.call(form) === '[object FormData]' &&
-    typeof form?.forEach === 'function' &&
-    typeof form.append === 'function'
+    Object.prototype.toString.call(body) === '[object FormData]' &&
+    typeof (body as FormData).forEach === 'function'
   )
-}
-
-/** An upper bound of a form's multipart size: UTF-8 text at most 3 bytes per unit, part headers. */
-function formDataSizeBound(form: FormData): number {
-  let size = 0
-  form.forEach((value, name) => {
-    size += 256 + name.length * 3 + (typeof value === 'string' ? value.length * 3 : value.size)
-  })
-  return size
-}
-
-/** A shallow copy of a form: its entries now (strings and Blobs, which cannot change). */
-function copyForm(form: FormData): FormData {
-  const copy = new FormData()
-  form.forEach((value, name) => {
-    copy.append(name, value)
-  })
-  return copy
 }
 
 const kept = (body: unknown): ReplayableBody => ({ body, replayable: true, streaming: false })
@@ -95,15 +74,21 @@ export async function prepareReplayableBody(
   const read = readAhead(body, maxBytes, signal ?? undefined)
   if (read) return read
   if (isFormData(body)) {
-    // A form of another implementation is copied into one of this runtime's, which its fetch
-    // and Response know how to serialise.
-    const native = body instanceof FormData ? body : copyForm(body)
-    if (formDataSizeBound(native) > maxBytes) return kept(native === body ? copyForm(body) : native)
+    // A copy of its entries now (strings and Blobs, which cannot change), in a form of this
+    // runtime, which its fetch and Response know how to serialise (the caller's may be another
+    // implementation's); and an upper bound of its multipart size (UTF-8 text at most 3 bytes per
+    // unit, part headers).
+    const form = new FormData()
+    let size = 0
+    body.forEach((value, name) => {
+      form.append(name, value)
+      size += 256 + name.length * 3 + (typeof value === 'string' ? value.length * 3 : value.size)
+    })
+    if (size > maxBytes) return kept(form)
     // `new Response` takes the form's entries now; only reading its bytes is asynchronous.
-    const serialised = new Response(native)
+    const serialised = new Response(form)
     const bytes = new Uint8Array(await serialised.arrayBuffer())
-    const contentType = serialised.headers.get('content-type') ?? undefined
-    return { body: bytes, replayable: true, streaming: false, contentType }
+    return { ...kept(bytes), contentType: serialised.headers.get('content-type') ?? undefined }
   }
   return kept(body)
 }

@@ -8,12 +8,24 @@
 export interface FlightWaiter<C> {
   /** Aborts this caller's wait only; the shared call is aborted when every waiter has aborted. */
   signal?: AbortSignal | undefined
+  /**
+   * Another limit on this caller's wait (a timeout): given `leave`, which ends the wait as an
+   * abort does, with the reason given, it returns what stops the limit once the wait ends.
+   */
+  limit?: ((leave: (reason: unknown) => void) => (() => void) | undefined) | undefined
   /** What the caller contributes to the flight (listed by `live()` while it waits). */
   context: C
 }
 
-/** Starts the shared call. `signal` aborts once all waiters are gone; `live()` lists their contexts. */
-export type FlightStart<T, C> = (signal: AbortSignal, live: () => C[]) => Promise<T>
+/**
+ * Starts the shared call. `signal` aborts once all waiters are gone, or when the call itself calls
+ * `abort`; `live()` lists the waiters' contexts.
+ */
+export type FlightStart<T, C> = (
+  signal: AbortSignal,
+  live: () => C[],
+  abort: (reason: unknown) => void,
+) => Promise<T>
 
 /** A set of in-progress calls keyed by string. */
 export interface SingleFlight<T, C> {
@@ -53,38 +65,43 @@ export function createSingleFlight<T, C>(): SingleFlight<T, C> {
       const { signal } = waiter
       if (signal?.aborted) return Promise.reject(signal.reason)
       let flight = flights.get(key)
-      if (flight) {
-        flight.live.add(waiter)
-      } else {
+      if (!flight) {
         const live = new Set([waiter])
         const controller = new AbortController()
         const current = { live, controller } as Flight<T, C>
         // Listed before the call starts, so a provider that re-enters with the same key joins it.
         flights.set(key, current)
         current.promise = (async () =>
-          begin(controller.signal, () => [...live].map((w) => w.context)))()
+          begin(
+            controller.signal,
+            () => [...live].map((w) => w.context),
+            (reason) => controller.abort(reason),
+          ))()
         // Waiters observe the outcome themselves; this chain only clears the entry.
         current.promise.finally(() => forget(key, current)).catch(() => {})
         flight = current
       }
       const { live, controller, promise } = flight
+      live.add(waiter)
       return new Promise<T>((resolve, reject) => {
-        const onAbort = () => {
-          live.delete(waiter)
-          reject(signal?.reason)
-          if (!live.size) {
-            forget(key, flight)
-            controller.abort(signal?.reason)
-          }
-        }
-        const settle = (done: (value: never) => void) => (value: unknown) => {
+        const end = () => {
+          stop?.()
           signal?.removeEventListener('abort', onAbort)
           live.delete(waiter)
-          done(value as never)
         }
-        // A waiter without a signal never leaves before the call settles.
+        const leave = (reason: unknown) => {
+          end()
+          reject(reason)
+          if (!live.size) {
+            forget(key, flight)
+            controller.abort(reason)
+          }
+        }
+        const onAbort = () => leave(signal?.reason)
+        // A waiter without a signal or limit never leaves before the call settles.
         signal?.addEventListener('abort', onAbort, { once: true })
-        promise.then(settle(resolve), settle(reject))
+        const stop = waiter.limit?.(leave)
+        promise.finally(end).then(resolve, reject)
       })
     },
   }

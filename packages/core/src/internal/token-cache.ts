@@ -37,25 +37,35 @@ export interface CachedToken {
   refused: boolean
 }
 
+/**
+ * An `Authorization` value: a scheme (an RFC 9110 token), one space, and a header-safe token:
+ * visible ASCII, no space (RFC 6750 b64token and every opaque token).
+ */
+const AUTHORIZATION = /^[\w!#$%&'*+.^`|~-]+ [\x21-\x7e]+$/
+
 /** Entries below which the cache is never swept, and the least growth between sweeps. */
 export const SWEEP_FLOOR = 64
 
+/** Whether `entry` is a token that is not due for refresh at `now`. */
+export function isFresh(entry: CachedToken | undefined, now: number): entry is CachedToken {
+  return entry !== undefined && now < entry.refreshAt
+}
+
 /** Token store keyed by normalized scopes (within a partition). */
 export interface TokenCache {
-  /** The token for `scopesKey` if it is not due for refresh at `now`. */
-  fresh(scopesKey: string, now: number): CachedToken | undefined
-  /** The token for `scopesKey`, due for refresh or not. */
+  /** The token for `scopesKey`, due for refresh or not (see {@link isFresh}). */
   current(scopesKey: string): CachedToken | undefined
   /**
-   * Stores `token` for `scopesKey`, replacing the previous one, and returns the entry. `sequence`
-   * orders acquisitions by their start: a token from an acquisition that started before the one
-   * held now (a slow refresh finishing after a challenge was answered) is returned to its
-   * waiters but not stored. Drops the entries of tokens expired at `now` once the cache has
-   * doubled since it was last swept.
+   * Stores the token a provider's `result` gives for `scopesKey`, replacing the previous one, and
+   * returns the entry. Throws a `TypeError` (and stores nothing) when the token or its type would
+   * not make a valid `Authorization` value. `sequence` orders acquisitions by their start: a
+   * token from an acquisition that started before the one held now (a slow refresh finishing
+   * after a challenge was answered) is returned to its waiters but not stored. Drops the entries
+   * of tokens expired at `now` once the cache has doubled since it was last swept.
    */
   store(
     scopesKey: string,
-    token: AccessToken,
+    result: AccessToken | undefined,
     challengeKey: string,
     now: number,
     sequence: number,
@@ -79,22 +89,27 @@ export function createTokenCache(): TokenCache {
   const entries = new Map<string, CachedToken>()
   let sweepAt = SWEEP_FLOOR
   return {
-    fresh(scopesKey, now) {
-      const entry = entries.get(scopesKey)
-      return entry !== undefined && now < entry.refreshAt ? entry : undefined
-    },
-    current(scopesKey) {
-      return entries.get(scopesKey)
-    },
-    store(scopesKey, token, challengeKey, now, sequence) {
-      const expiresOn = typeof token.expiresOn === 'number' ? token.expiresOn : undefined
-      const refreshAt =
-        expiresOn === undefined || !Number.isFinite(expiresOn)
-          ? Number.POSITIVE_INFINITY
-          : expiresOn - Math.min(EXPIRY_SKEW_MS, Math.max(0, (expiresOn - now) / 2))
+    current: (scopesKey) => entries.get(scopesKey),
+    store(scopesKey, result, challengeKey, now, sequence) {
+      const { token, tokenType = 'Bearer', expiresOn: expiry } = result ?? {}
+      const authorization = `${tokenType} ${token}`
+      // A token that is not a valid header value would fail every request for its lifetime. The
+      // message never includes the token.
+      if (
+        typeof token !== 'string' ||
+        typeof tokenType !== 'string' ||
+        !AUTHORIZATION.test(authorization)
+      ) {
+        throw new TypeError('token provider returned an invalid token or tokenType')
+      }
+      const expiresOn = typeof expiry === 'number' ? expiry : undefined
+      const refreshAt = Number.isFinite(expiresOn)
+        ? (expiresOn as number) -
+          Math.min(EXPIRY_SKEW_MS, Math.max(0, ((expiresOn as number) - now) / 2))
+        : Infinity
       const entry: CachedToken = {
-        authorization: `${token.tokenType ?? 'Bearer'} ${token.token}`,
-        token: token.token,
+        authorization,
+        token,
         challengeKey,
         refreshAt,
         expiresOn,
