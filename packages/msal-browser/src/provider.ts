@@ -66,11 +66,12 @@ export const fromMsalBrowser = (
 
   const resolveAccount = async (): Promise<AccountInfo | undefined> => {
     const { account } = options
-    const all = pca.getAllAccounts()
+    const [first, second] = pca.getAllAccounts()
     return (
       (typeof account === 'function' ? await account() : account) ??
       pca.getActiveAccount() ??
-      (all.length === 1 ? all[0] : undefined)
+      // The only signed-in account; with several, none (the prompt lets the user pick).
+      (second ? undefined : first)
     )
   }
 
@@ -112,9 +113,9 @@ export const fromMsalBrowser = (
         try {
           return toToken(await pca.acquireTokenSilent(base()))
         } catch (error) {
+          // Blocked: its coded error. A failure no sign-in fixes: MSAL's error, unchanged.
           const outcome = classifyEntraError(error)
-          if (outcome === 'ERR_CAE_ACCESS_BLOCKED') throw fail(outcome, error)
-          if (!outcome) throw error
+          if (outcome !== 'ERR_CAE_INTERACTION_REQUIRED') throw fail(outcome, error)
           // The token endpoint may name claims itself (e.g. a Conditional Access policy id).
           wanted ??= claimsOf(error)
           cause = error
