@@ -22,7 +22,7 @@ export interface Handoff {
    */
   post(key: string, outcome?: Outcome | null): void
   /**
-   * The outcome another tab handed for `key` since `since` (epoch ms). When another tab announced
+   * The outcome another tab handed for `key`, sent since `since` (epoch ms). When another tab announced
    * a prompt for `key` whose outcome has not arrived yet, waits for it up to `waitMs`.
    */
   take(key: string, since: number, waitMs?: number): Promise<Outcome | undefined>
@@ -39,8 +39,11 @@ export const handoffKey = (
 ): string | undefined =>
   accountId && JSON.stringify([accountId, [...new Set(scopes)].sort(), claims ?? ''])
 
-/** The last message per key: an announcement (`outcome` undefined) or an outcome. */
-type Entry = { at: number; outcome?: Outcome | null }
+/**
+ * A message, and the last one kept per key: an announcement (`outcome` undefined) or an outcome,
+ * `at` the time it was sent (epoch ms; the tabs of one browser share a clock).
+ */
+type Message = { key: string; at: number; outcome?: Outcome | null | undefined }
 
 /**
  * Creates the hand-off over the channel `name` (one per app: `cae-kit:handoff:<clientId>`).
@@ -48,16 +51,16 @@ type Entry = { at: number; outcome?: Outcome | null }
  */
 export const createHandoff = (name: string): Handoff => {
   const channel = globalThis.BroadcastChannel && new BroadcastChannel(name)
-  const seen = new Map<string, Entry>()
+  const seen = new Map<string, Message>()
   if (channel) {
     // A message without a string key is stored under a key that `take` never asks for.
-    channel.onmessage = ({ data }) =>
-      seen.set(data?.key, { at: Date.now(), outcome: data?.outcome })
+    channel.onmessage = ({ data }) => seen.set(data?.key, data)
     // An open channel must not keep a Node test runner alive.
     ;(channel as { unref?: () => void }).unref?.()
   }
   return {
-    post: (key, outcome) => channel?.postMessage({ key, outcome }),
+    post: (key, outcome) =>
+      channel?.postMessage({ key, at: Date.now(), outcome } satisfies Message),
     take: (key, since, waitMs = 2_000) =>
       new Promise((resolve) => {
         const end = Date.now() + waitMs
