@@ -22,8 +22,8 @@ export interface Handoff {
    */
   post(key: string, outcome?: Outcome | null): void
   /**
-   * The outcome another tab handed for `key`, sent since `since` (epoch ms). When another tab announced
-   * a prompt for `key` whose outcome has not arrived yet, waits for it up to `waitMs`.
+   * The outcome another tab handed for `key`, sent since `since` (epoch ms). When another tab
+   * announced a prompt for `key` whose outcome has not arrived yet, waits for it up to `waitMs`.
    */
   take(key: string, since: number, waitMs?: number): Promise<Outcome | undefined>
 }
