@@ -48,13 +48,12 @@ const takeEntry = (maxAgeMs: number, state?: string): string | null => {
 /** Headers that carry credentials: never stored, never replayed (the replay gets a fresh token). */
 const CREDENTIALS = /^(authorization|cookie|proxy-authorization)$/i
 
-/** The request without credential headers. */
-const withoutCredentials = (request: PendingRequest): PendingRequest => ({
-  ...request,
-  headers: Object.fromEntries(
-    Object.entries(request.headers ?? {}).filter(([name]) => !CREDENTIALS.test(name)),
-  ),
-})
+/**
+ * `JSON.stringify` replacer and `JSON.parse` reviver that drop credential headers, on the way into
+ * storage and again on the way out. Of a stored request's members, only header names can match.
+ */
+const withoutCredentials = (name: string, value: unknown) =>
+  CREDENTIALS.test(name) ? undefined : value
 
 /**
  * Whether `url` lies inside one of `resources`: it starts with a resource URL (canonical form,
@@ -95,7 +94,7 @@ export const redirectForToken = async (
     const pending = await Promise.all(
       [...waiting].map((inFlight) => inFlight.pendingRequests?.().catch(() => []) ?? []),
     )
-    sessionStorage.setItem(state, JSON.stringify(pending.flat().map(withoutCredentials)))
+    sessionStorage.setItem(state, JSON.stringify(pending.flat(), withoutCredentials))
   } catch {
     // Storage full or disabled, or no descriptions: the replay is lost, never the sign-in.
   }
@@ -193,12 +192,11 @@ export const resumeAfterRedirect = async <R = Response>(
     // replay: a reload or a second call never replays the same request twice. Storage is the
     // page's, not ours alone: only an array of requests is what we wrote (anything else, `null`
     // included, throws here), and only requests inside the client's resources go back out.
-    pending = JSON.parse(`${takeEntry(maxAgeMs, result?.state)}`)
+    pending = JSON.parse(`${takeEntry(maxAgeMs, result?.state)}`, withoutCredentials)
       .filter(
         (p: PendingRequest) =>
           typeof p?.url === 'string' && (!resources || inside(resources, p.url)),
       )
-      .map(withoutCredentials)
   } catch {}
   const replays: PromiseSettledResult<R>[] = []
   if (replay || fetch) {
