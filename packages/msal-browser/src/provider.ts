@@ -160,18 +160,16 @@ export const fromMsalBrowser = (
           ...request,
           ...(app.abandoned && { overrideInteractionInProgress: true }),
         })
-        const result = await Promise.race([
-          popup,
-          new Promise<never>((_, reject) => {
-            // The user closed the popup (the window manager gave this page the focus back).
-            stop = watchReturn(() => {
-              const settled = () => (app.abandoned = false)
-              app.abandoned = true
-              popup.then(settled, settled)
-              reject(fail('ERR_CAE_INTERACTION_CANCELLED'))
-            })
-          }),
-        ])
+        const result = await new Promise<AuthenticationResult>((resolve, reject) => {
+          popup.then(resolve, reject)
+          // The user closed the popup (the window manager gave this page the focus back).
+          stop = watchReturn(() => {
+            const settled = () => (app.abandoned = false)
+            app.abandoned = true
+            popup.then(settled, settled)
+            reject(fail('ERR_CAE_INTERACTION_CANCELLED'))
+          })
+        })
         const token = toToken(result)
         const signedIn = keyOf(result.account)
         if (signedIn) app.handoff.post(signedIn, { token })
