@@ -35,7 +35,8 @@ export const watchReturn = (onReturn: () => void): (() => void) => {
   // it fires, the page has had the focus back for the whole time.
   const check = (event: Event) => {
     clearTimeout(timer)
-    if (event.type === 'blur' || doc.visibilityState === 'hidden' || !doc.hasFocus()) away = true
+    // A hidden page (the popup opened as a tab) never has the focus either.
+    if (event.type === 'blur' || !doc.hasFocus()) away = true
     else if (away)
       timer = setTimeout(() => {
         stop()
