@@ -192,11 +192,9 @@ export const resumeAfterRedirect = async <R = Response>(
     // replay: a reload or a second call never replays the same request twice. Storage is the
     // page's, not ours alone: only an array of requests is what we wrote (anything else, `null`
     // included, throws here), and only requests inside the client's resources go back out.
-    pending = JSON.parse(`${takeEntry(maxAgeMs, result?.state)}`, withoutCredentials)
-      .filter(
-        (p: PendingRequest) =>
-          typeof p?.url === 'string' && (!resources || inside(resources, p.url)),
-      )
+    pending = JSON.parse(`${takeEntry(maxAgeMs, result?.state)}`, withoutCredentials).filter(
+      (p: PendingRequest) => typeof p?.url === 'string' && (!resources || inside(resources, p.url)),
+    )
   } catch {}
   const replays: PromiseSettledResult<R>[] = []
   if (replay || fetch) {
