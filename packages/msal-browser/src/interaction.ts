@@ -73,7 +73,8 @@ export const createGate = (name: string): Gate => {
       run,
       new Promise<never>((_, reject) => {
         const abort = () => reject(signal?.reason)
-        signal?.aborted ? abort() : signal?.addEventListener('abort', abort, { once: true })
+        // A signal aborts once: its abort event fires at most once.
+        signal?.aborted ? abort() : signal?.addEventListener('abort', abort)
       }),
     ])
   }
