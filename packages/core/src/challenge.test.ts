@@ -1,6 +1,7 @@
 // @vitest-environment node
 import { expect, it } from 'vitest'
-import { DEFAULT_MAX_HEADER_LENGTH, parseWwwAuthenticate as parse } from './challenge'
+import { DEFAULT_MAX_HEADER_LENGTH, ELEMENT, parseWwwAuthenticate as parse } from './challenge'
+import { LOOSE, QUOTED, T68, TCHAR, WS } from './internal/http-grammar'
 
 it('parses a Bearer challenge with quoted params (RFC 6750 §3)', () => {
   expect(parse('Bearer realm="example", error="invalid_token"')).toStrictEqual([
@@ -315,4 +316,19 @@ it('parses a value of exactly the default maxLength', () => {
   const value = `${head}${'x'.repeat(DEFAULT_MAX_HEADER_LENGTH - head.length - 1)}"`
   expect(value).toHaveLength(DEFAULT_MAX_HEADER_LENGTH)
   expect(parse(value)).toHaveLength(1)
+})
+
+it('reads list elements with the expression composed from the grammar in http-grammar', () => {
+  // The parser's expression is a literal (smaller bundles); this is how it reads, piece by piece.
+  const composed = new RegExp(
+    `[ \\t\\r\\n,]*(?:(${TCHAR}+)(?:` +
+      `${WS}*(?:=${WS}*` +
+      `(?:"([^"\\\\\\r\\n]*)"|"(${QUOTED})"|(${TCHAR}${LOOSE}*))(?=${WS}|,|$)` +
+      `|(?=,|$))` +
+      `|${WS}+(?:(${T68}+=*)${WS}*(?=,|$)|(?=${TCHAR}+${WS}*=))` +
+      `)|[^",]*(?:"${QUOTED}"[^",]*)*)`,
+    'y',
+  )
+  expect(ELEMENT.source).toBe(composed.source)
+  expect(ELEMENT.flags).toBe('y')
 })

@@ -9,7 +9,7 @@ import { isClaimsJson } from './entra'
 import { ClaimsDecodeError } from './errors'
 import type { ResponseLike } from './headers'
 import { decodeBase64, encodeBase64 } from './internal/base64'
-import { bearerChallenges } from './internal/bearer'
+import { findBearerChallenge } from './internal/bearer'
 
 // Defined with the headers (a leaf module, which the Bearer challenge reader imports too).
 export type { ResponseLike } from './headers'
@@ -117,18 +117,14 @@ export function getClaimsChallenge(
   response: ResponseLike,
   options?: GetClaimsChallengeOptions,
 ): ClaimsChallenge | undefined {
-  const strict = options?.strict === true
-  for (const challenge of bearerChallenges(response, options)) {
-    const { error, claims, error_description: errorDescription } = challenge.params
-    if (claims === undefined) continue
-    if (error !== 'insufficient_claims' && (strict || error !== 'invalid_token')) continue
+  return findBearerChallenge(response, options, ({ error, claims }) => {
+    if (claims === undefined) return undefined
+    if (error !== 'insufficient_claims' && (options?.strict === true || error !== 'invalid_token'))
+      return undefined
     try {
-      const found: ClaimsChallenge = { claims: decodeClaims(claims), error, challenge }
-      if (errorDescription !== undefined) found.errorDescription = errorDescription
-      return found
+      return { claims: decodeClaims(claims) }
     } catch {
-      // Claims that do not decode make this challenge no claims challenge: look further.
+      return undefined // claims that do not decode: no claims challenge, look further
     }
-  }
-  return undefined
+  })
 }

@@ -85,13 +85,14 @@ export type EntraErrorOutcome = 'ERR_CAE_ACCESS_BLOCKED' | 'ERR_CAE_INTERACTION_
  * @see https://learn.microsoft.com/entra/identity-platform/reference-error-codes
  */
 export function classifyEntraError(error: unknown): EntraErrorOutcome | undefined {
-  if (typeof error !== 'object' || error === null || isCaeError(error)) return undefined
-  const code = `${readErrorCode(error)}`
+  // Fields of a primitive read as undefined: only null and undefined need keeping out.
+  if (error == null || isCaeError(error)) return undefined
+  const code = readErrorCode(error)
   if (BLOCKED.test(readErrorText(error)) || code === 'unauthorized_client') {
     return 'ERR_CAE_ACCESS_BLOCKED'
   }
   return (error as EntraErrorFields).name === 'InteractionRequiredAuthError' ||
-    INTERACTION.test(code)
+    INTERACTION.test(`${code}`)
     ? 'ERR_CAE_INTERACTION_REQUIRED'
     : undefined
 }
@@ -165,7 +166,8 @@ export function isJsonObject(value: unknown): value is Record<string, unknown> {
  */
 export function isClaimsJson(text: unknown): text is string {
   try {
-    return typeof text === 'string' && isJsonObject(JSON.parse(text))
+    // JSON text starting with `{` (after whitespace) is an object if it parses at all.
+    return typeof text === 'string' && /^\s*\{/.test(text) && JSON.parse(text) !== undefined
   } catch {
     return false
   }
@@ -185,13 +187,13 @@ function readErrorCode(fields: EntraErrorFields): string | undefined {
 /**
  * Where Entra's error numbers are, as one text: `errorNo`, `errorResponse.errorCodes` and
  * `error_codes` written `AADSTS<n>` as in the descriptions, then the descriptions and the message.
- * Anything that is not a number reads `AADSTSundefined` or the like, which matches nothing.
+ * Anything that is not a number reads `AADSTS` alone, `AADSTSnull` or the like: it matches nothing.
  */
 function readErrorText(fields: EntraErrorFields): string {
   const response = fields.errorResponse
   const numbers = [fields.errorNo, response?.errorCodes, fields.error_codes].flat()
   return [
-    ...numbers.map((number) => `AADSTS${number}`),
+    `AADSTS${numbers.join(' AADSTS')}`,
     fields.errorMessage,
     response?.errorDescription,
     fields.error_description,

@@ -78,7 +78,8 @@ export interface CaeOptionsErrorOptions extends CaeErrorOptions {
  * {@link createCaeError}.
  *
  * `request` and `response` are non-enumerable: `console.log(err)` and `JSON.stringify(err)` never
- * print an `Authorization` header. Messages are lowercase and never contain a token.
+ * print an `Authorization` header. Messages are lowercase and never contain a token. Its `name`
+ * is `'CaeError'`; a subclass sets its own, as a subclass of `Error` does.
  *
  * @example
  * ```ts
@@ -109,17 +110,15 @@ export class CaeError extends Error {
   constructor(code: CaeErrorCode, message: string, options: CaeErrorOptions = {}) {
     // Only a defined cause becomes the `cause` property (Error reads no other member of options).
     super(message, options.cause === undefined ? undefined : options)
-    // new.target.name is the class name as written, until a minifier renames the class: cae-kit's
-    // own classes therefore name themselves; a subclass of yours keeps its own name.
-    this.name = new.target === CaeError ? 'CaeError' : new.target.name
+    // Each subclass names itself after this, as subclasses of Error do: a class name read at run
+    // time (new.target.name) would be the minifier's.
+    this.name = 'CaeError'
     this.code = code
     this.claims = options.claims
     this.scopes = options.scopes
-    // Non-enumerable (the default of defineProperties): logging never prints them.
-    Object.defineProperties(this, {
-      request: { value: options.request },
-      response: { value: options.response },
-    })
+    // Non-enumerable (the default of defineProperty): logging never prints them.
+    Object.defineProperty(this, 'request', { value: options.request })
+    Object.defineProperty(this, 'response', { value: options.response })
   }
 }
 
@@ -352,7 +351,7 @@ function describe(value: unknown): string {
  * ```
  */
 export function isCaeError(value: unknown): value is AnyCaeError {
-  if (value instanceof CaeError) return true
+  // Every CaeError is an Error with such a code: one test covers this bundle's and another's.
   const code = value instanceof Error && (value as { code?: unknown }).code
   return typeof code === 'string' && code.startsWith('ERR_CAE_')
 }

@@ -28,16 +28,18 @@ export type ResponseLike = { status: number; headers: HeadersLike }
  * Returns every value of header `name`, one per header line where the source keeps lines apart
  * (arrays); `[]` when it is absent. Never throws: a throwing getter reads as no header.
  *
- * @internal Used by the claims and step-up detectors and by the engine; not exported publicly.
+ * @internal Used by the Bearer challenge reader of the claims and step-up detectors; not exported
+ * publicly.
  */
 export function readHeaderValues(headers: HeadersLike, name: string): string[] {
   try {
-    const get = (headers as { get?: unknown } | null)?.get
+    // A missing `headers` (null, undefined) throws here or in Object.keys: no header.
+    const get = (headers as { get?: unknown }).get
     const lower = name.toLowerCase()
     const values =
       typeof get === 'function'
         ? [get.call(headers, name)]
-        : Object.keys(headers ?? {})
+        : Object.keys(headers)
             .filter((key) => key.toLowerCase() === lower)
             .map((key) => (headers as Record<string, unknown>)[key])
     // Strings and numbers count; an array holds one value per header line; anything else is absent.

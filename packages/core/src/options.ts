@@ -4,9 +4,13 @@
  * @module
  */
 
-import { CaeOptionsError } from './errors'
 import type { CaeEvent } from './events'
-import { type CaeResource, type ResolvedResource, resolveResources } from './internal/resources'
+import {
+  type CaeResource,
+  invalidOption,
+  type ResolvedResource,
+  resolveResources,
+} from './internal/resources'
 import type { TokenProvider } from './provider'
 import type { CaeCoordinator } from './types'
 
@@ -121,12 +125,17 @@ export interface ResolvedOptions {
   readonly coordinator: CaeCoordinator | undefined
 }
 
-/** The optional options that take one type: absent, or of that type (`null` is no object). */
-const TYPES = {
+/**
+ * What each optional option must be when present: of a `typeof` type (`null` is no object), or
+ * a safe integer at least a minimum.
+ */
+const RULES = {
   strict: 'boolean',
   onEvent: 'function',
   logger: 'object',
   partitionKey: 'function',
+  maxReplayBodyBytes: 0,
+  acquisitionTimeoutMs: 1,
 } as const
 
 /**
@@ -138,34 +147,22 @@ const TYPES = {
 export function resolveOptions(options: CaeOptions): ResolvedOptions {
   const { tokenProvider, partitionKey, maxReplayBodyBytes, acquisitionTimeoutMs, coordinator } =
     options ?? {}
-  const fail = (name: string, what: string) => {
-    throw new CaeOptionsError(`"${name}" must be ${what}`)
-  }
   if (typeof tokenProvider?.getToken !== 'function') {
-    fail('tokenProvider', 'an object with a getToken() method')
+    invalidOption('tokenProvider', 'an object with getToken()')
   }
-  for (const [name, type] of Object.entries(TYPES)) {
-    const value = options[name as keyof typeof TYPES]
-    if (value !== undefined && (typeof value !== type || value === null))
-      fail(name, `of type ${type}`)
+  for (const [name, rule] of Object.entries(RULES)) {
+    const value = options[name as keyof typeof RULES]
+    if (value === undefined) continue
+    if (typeof rule === 'number') {
+      if (!(Number.isSafeInteger(value) && (value as number) >= rule))
+        invalidOption(name, `an integer >= ${rule}`)
+    } else if (typeof value !== rule || value === null) invalidOption(name, `of type ${rule}`)
   }
   if (tokenProvider.callerScoped === true && partitionKey === undefined) {
-    fail('partitionKey', 'set for a callerScoped tokenProvider')
-  }
-  if (
-    maxReplayBodyBytes !== undefined &&
-    !(Number.isSafeInteger(maxReplayBodyBytes) && maxReplayBodyBytes >= 0)
-  ) {
-    fail('maxReplayBodyBytes', 'an integer >= 0')
-  }
-  if (
-    acquisitionTimeoutMs !== undefined &&
-    !(Number.isSafeInteger(acquisitionTimeoutMs) && acquisitionTimeoutMs > 0)
-  ) {
-    fail('acquisitionTimeoutMs', 'an integer > 0')
+    invalidOption('partitionKey', 'set for a callerScoped tokenProvider')
   }
   if (coordinator !== undefined && typeof coordinator?.acquire !== 'function') {
-    fail('coordinator', 'an object with an acquire() method')
+    invalidOption('coordinator', 'an object with acquire()')
   }
   // The options that keep their value are copied by the spread; one that is absent reads as
   // `undefined`, which is what ResolvedOptions says.

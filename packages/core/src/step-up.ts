@@ -6,7 +6,7 @@
 
 import type { Challenge, ParseWwwAuthenticateOptions } from './challenge'
 import type { ResponseLike } from './claims'
-import { bearerChallenges } from './internal/bearer'
+import { findBearerChallenge } from './internal/bearer'
 
 /** A step-up challenge found by {@link getStepUpChallenge}. */
 export type StepUpChallenge = {
@@ -47,16 +47,13 @@ export function getStepUpChallenge(
   response: ResponseLike,
   options?: GetStepUpChallengeOptions,
 ): StepUpChallenge | undefined {
-  const challenge = bearerChallenges(response, options).find(
-    ({ params }) => params.error === 'insufficient_user_authentication',
-  )
-  if (!challenge) return undefined
-  const { error_description: errorDescription, acr_values, max_age } = challenge.params
-  const found: StepUpChallenge = { error: 'insufficient_user_authentication', challenge }
-  if (errorDescription !== undefined) found.errorDescription = errorDescription
-  const acrValues = acr_values?.match(/[^ ]+/g)
-  if (acrValues) found.acrValues = acrValues
-  // Plain decimal digits only, at most 15 so the number is exact; anything else is ignored.
-  if (max_age && /^\d{1,15}$/.test(max_age)) found.maxAge = Number(max_age)
-  return found
+  return findBearerChallenge(response, options, ({ error, acr_values, max_age }) => {
+    if (error !== 'insufficient_user_authentication') return undefined
+    const found: Partial<StepUpChallenge> = {}
+    const acrValues = acr_values?.match(/[^ ]+/g)
+    if (acrValues) found.acrValues = acrValues
+    // Plain decimal digits only, at most 15 so the number is exact; anything else is ignored.
+    if (max_age && /^\d{1,15}$/.test(max_age)) found.maxAge = Number(max_age)
+    return found
+  }) as StepUpChallenge | undefined
 }

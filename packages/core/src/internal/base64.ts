@@ -15,8 +15,9 @@
 export function decodeBase64(value: string): Uint8Array | undefined {
   if (!/^(?:[A-Za-z\d+/]+|[\w-]+)=*$/.test(value)) return undefined
   try {
-    const binary = atob(value.replace(/-/g, '+').replace(/_/g, '/'))
-    return Uint8Array.from(binary, (c) => c.charCodeAt(0))
+    return Uint8Array.from(atob(value.replace(/-/g, '+').replace(/_/g, '/')), (c) =>
+      c.charCodeAt(0),
+    )
   } catch {
     return undefined
   }

@@ -1,11 +1,10 @@
 /**
  * Character classes of the HTTP grammar (RFC 9110 §5.6) as regular-expression source, for the
- * `WWW-Authenticate` parser and serialiser.
+ * `WWW-Authenticate` serialiser and the parser (whose expression, a literal, is checked against
+ * its composition from these by `challenge.test.ts`).
  *
  * @module
  */
-
-export const DQUOTE = 0x22
 
 /** token character (RFC 9110 §5.6.2). */
 export const TCHAR = "[\\w!#$%&'*+.^`|~-]"

@@ -22,14 +22,15 @@ export interface CaeResource {
 export interface ResolvedResource {
   /** Lowercased serialized origin, as `URL#origin` gives it. */
   readonly origin: string
-  /** Path prefix without trailing slash; `''` for a whole origin. */
-  readonly path: string
+  /**
+   * The origin and path prefix, without trailing slash (the origin alone for a whole origin): a
+   * canonical URL string starting with it (on a boundary) is inside.
+   */
+  readonly prefix: string
   /** Scopes as configured, frozen copy. */
   readonly scopes: readonly string[]
   /** Normalized scopes (sorted, unique, space-joined): the key of the token cache. */
   readonly scopesKey: string
-  /** `origin + path`: a canonical URL string starting with it (on a boundary) is inside. */
-  readonly prefix: string
   /**
    * A same-origin URL can lie outside it: it has a path prefix, or another resource shares its
    * origin. fetch keeps `Authorization` on same-origin redirects, so those must be checked hop
@@ -48,8 +49,16 @@ function originAndPath(url: URL): string {
   return url.origin + url.pathname
 }
 
+/**
+ * Throws the setup error for option `name`: `"name" must be <expected>`.
+ *
+ * @throws CaeOptionsError (`ERR_CAE_INVALID_OPTIONS`), always.
+ */
+export function invalidOption(name: string, expected: string): never {
+  throw new CaeOptionsError(`"${name}" must be ${expected}`)
+}
+
 function resolveOne(resource: unknown, index: number): ResolvedResource {
-  const where = `"resources[${index}]`
   const { url, scopes } = (resource ?? {}) as Partial<CaeResource>
   let parsed: URL | undefined
   try {
@@ -64,22 +73,21 @@ function resolveOne(resource: unknown, index: number): ResolvedResource {
     !/^https?:/.test(parsed.href) ||
     originAndPath(parsed) !== parsed.href
   ) {
-    throw new CaeOptionsError(`${where}.url" must be an http(s) origin or origin + path`)
+    invalidOption(`resources[${index}].url`, 'an http(s) origin or origin + path')
   }
   if (
     !Array.isArray(scopes) ||
     !scopes.length ||
     !scopes.every((scope) => typeof scope === 'string' && scope.trim())
   ) {
-    throw new CaeOptionsError(`${where}.scopes" must be a non-empty array of non-empty strings`)
+    invalidOption(`resources[${index}].scopes`, 'a non-empty array of non-empty strings')
   }
-  const path = parsed.pathname.replace(/\/+$/, '')
   return {
     origin: parsed.origin,
-    path,
+    // The URL is its origin and path (checked above): without the trailing slash, the prefix.
+    prefix: parsed.href.replace(/\/+$/, ''),
     scopes: Object.freeze([...scopes]),
     scopesKey: normalizeScopes(scopes),
-    prefix: parsed.origin + path,
     narrowerThanOrigin: false,
   }
 }
@@ -92,19 +100,20 @@ function resolveOne(resource: unknown, index: number): ResolvedResource {
  */
 export function resolveResources(resources: unknown): ResolvedResource[] {
   if (!Array.isArray(resources) || resources.length === 0) {
-    throw new CaeOptionsError('"resources" must be a non-empty array of { url, scopes }')
+    invalidOption('resources', 'a non-empty array of { url, scopes }')
   }
   const resolved = resources.map(resolveOne)
   for (const resource of resolved) {
     const { origin, prefix } = resource
-    if (resolved.filter((other) => other.prefix === prefix).length > 1) {
-      throw new CaeOptionsError(`"resources" lists ${prefix} twice`)
+    if (resolved.some((other) => other !== resource && other.prefix === prefix)) {
+      invalidOption('resources', `to list ${prefix} once`)
     }
     resource.narrowerThanOrigin = resolved.some(
-      (other) => other.origin === origin && other.path !== '',
+      (other) => other.origin === origin && other.prefix !== origin,
     )
   }
-  return resolved.sort((a, b) => b.path.length - a.path.length)
+  // Resources containing one URL share its origin: the longest prefix is the longest path.
+  return resolved.sort((a, b) => b.prefix.length - a.prefix.length)
 }
 
 /**
