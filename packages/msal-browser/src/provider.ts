@@ -210,14 +210,10 @@ export const fromMsalBrowser = (
   }
 
   return {
-    async getToken(request) {
+    getToken(request) {
       // Tracked from the start: a redirect started meanwhile stores this request's waiters too.
       app.waiting.add(request)
-      try {
-        return await acquire(request)
-      } finally {
-        app.waiting.delete(request)
-      }
+      return acquire(request).finally(() => app.waiting.delete(request))
     },
   }
 }
