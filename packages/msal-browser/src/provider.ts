@@ -64,17 +64,6 @@ export const fromMsalBrowser = (
   }
   const app = appFor(pca, config?.auth.clientId ?? '')
 
-  const resolveAccount = async (): Promise<AccountInfo | undefined> => {
-    const { account } = options
-    const [first, second] = pca.getAllAccounts()
-    return (
-      (typeof account === 'function' ? await account() : account) ??
-      pca.getActiveAccount() ??
-      // The only signed-in account; with several, none (the prompt lets the user pick).
-      (second ? undefined : first)
-    )
-  }
-
   const acquire = async ({
     scopes,
     claims,
@@ -101,7 +90,13 @@ export const fromMsalBrowser = (
     // another tab may have handed its outcome over), then tries silently. MSAL cannot prove
     // acr_values / max_age from its cache: a step-up always prompts.
     const silent = async (renewed?: boolean): Promise<AccessToken | undefined> => {
-      account = await resolveAccount()
+      const chosen = options.account
+      const [first, second] = pca.getAllAccounts()
+      account =
+        (typeof chosen === 'function' ? await chosen() : chosen) ??
+        pca.getActiveAccount() ??
+        // The only signed-in account; with several, none (the prompt lets the user pick).
+        (second ? undefined : first)
       // Another tab prompted for the same account, scopes and claims: take its outcome.
       const key = renewed && keyOf(account)
       const handed = key && (await app.handoff.take(key, started))
