@@ -23,19 +23,6 @@ export type GateTask<T> = (renewed: boolean, cancelled: boolean) => Promise<T>
 export type Gate = <T>(started: number, task: GateTask<T>, signal?: AbortSignal) => Promise<T>
 
 /**
- * Holds the Web Lock `name` while `fn` runs (released on settle, or when the page unloads).
- * Asks with `ifAvailable` first: `fn(true)` means another tab held the lock meanwhile.
- */
-const withLock = <T>(name: string, fn: (contended: boolean) => Promise<T>): Promise<T> => {
-  const locks = (globalThis as { navigator?: { locks?: LockManager } }).navigator?.locks
-  if (!locks) return fn(false)
-  // Without the lock, the first callback holds nothing: it waits in line, then runs `fn(true)`.
-  return locks.request(name, { ifAvailable: true }, (lock) =>
-    lock ? fn(false) : locks.request(name, () => fn(true)),
-  ) as Promise<T>
-}
-
-/**
  * Creates a gate over the lock `name`.
  *
  * Invariants: tasks run strictly one after another (`tail` never rejects), across tabs too when
@@ -51,23 +38,32 @@ export const createGate = (name: string): Gate => {
   let last = 0
   let cancelledAt = 0
   return <T>(started: number, task: GateTask<T>, signal?: AbortSignal) => {
-    const run = tail.then(() =>
-      withLock(name, async (contended) => {
-        // Nobody waits for it any more (checked once this tab and the lock are free): no
-        // prompt for a request that was abandoned.
-        signal?.throwIfAborted()
-        try {
-          const value = await task(contended || last >= started, cancelledAt >= started)
-          last = Date.now()
-          return value
-        } catch (error) {
-          if ((error as { code?: unknown })?.code === 'ERR_CAE_INTERACTION_CANCELLED') {
-            cancelledAt = Date.now()
-          }
-          throw error
+    const locked = async (contended: boolean) => {
+      // Nobody waits for it any more (checked once this tab and the lock are free): no prompt
+      // for a request that was abandoned.
+      signal?.throwIfAborted()
+      try {
+        const value = await task(contended || last >= started, cancelledAt >= started)
+        last = Date.now()
+        return value
+      } catch (error) {
+        if ((error as { code?: unknown })?.code === 'ERR_CAE_INTERACTION_CANCELLED') {
+          cancelledAt = Date.now()
         }
-      }),
-    )
+        throw error
+      }
+    }
+    const run = tail.then(() => {
+      const locks = (globalThis as { navigator?: { locks?: LockManager } }).navigator?.locks
+      // The Web Lock is held while the task runs (released on settle, or when the page unloads).
+      // Asked with `ifAvailable` first: without it, that callback holds nothing and waits in
+      // line for the lock, then runs the task told that another tab held the lock meanwhile.
+      return locks
+        ? (locks.request(name, { ifAvailable: true }, (lock) =>
+            lock ? locked(false) : locks.request(name, () => locked(true)),
+          ) as Promise<T>)
+        : locked(false)
+    })
     tail = run.catch(() => undefined)
     return Promise.race([
       run,
