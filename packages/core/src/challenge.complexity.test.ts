@@ -124,3 +124,12 @@ it('parses 1 MiB of each hostile input in well under a second', () => {
     expect(performance.now() - start, name).toBeLessThan(1000)
   }
 })
+
+it('never throws on megabytes of quoted-strings, whatever maxLength says (NaN included)', () => {
+  const pairs = `x ${'""'.repeat(8_000_000)}`
+  const escapes = `Bearer a="${'\\"'.repeat(8_000_000)}"`
+  for (const maxLength of [Number.NaN, Number.POSITIVE_INFINITY, 'many' as unknown as number]) {
+    expect(parseWwwAuthenticate(pairs, { maxLength })).toEqual([])
+    expect(parseWwwAuthenticate(escapes, { maxLength })).toEqual([])
+  }
+})

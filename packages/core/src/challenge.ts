@@ -128,9 +128,10 @@ export function parseWwwAuthenticate(
   options?: ParseWwwAuthenticateOptions,
 ): Challenge[] {
   const challenges: Challenge[] = []
+  // Written as "not within": a `maxLength` that is no number (NaN) parses nothing, never more.
   if (
     typeof value !== 'string' ||
-    value.length > Math.min(options?.maxLength ?? DEFAULT_MAX_HEADER_LENGTH, MAX_HEADER_LENGTH)
+    !(value.length <= Math.min(options?.maxLength ?? DEFAULT_MAX_HEADER_LENGTH, MAX_HEADER_LENGTH))
   ) {
     return challenges
   }

@@ -267,7 +267,7 @@ class Exchange<R> implements SendAttempt {
     const { cache, flights } = this.#engine
     const transport = this.#transport
     const challengedAt = clock()
-    this.report(challenge, challengedAt - this.#startedAt, {
+    this.#report(challenge, challengedAt - this.#startedAt, {
       type: 'challenge',
       status: 401,
       error: challenge.error,
@@ -315,7 +315,7 @@ class Exchange<R> implements SendAttempt {
       )
       throw this.#fail(cause, challenge, result)
     }
-    this.report(challenge, clock() - challengedAt, { type: 'replay', reused })
+    this.#report(challenge, clock() - challengedAt, { type: 'replay', reused })
     this.replay = true
     return this.#send(token)
   }
@@ -327,7 +327,7 @@ class Exchange<R> implements SendAttempt {
     rejection: { reason: unknown } | undefined,
   ): R | Promise<R> {
     const transport = this.#transport
-    this.report(challenge, clock() - this.#startedAt, {
+    this.#report(challenge, clock() - this.#startedAt, {
       type: 'challenge-unsatisfied',
       status: 401,
     })
@@ -358,6 +358,7 @@ class Exchange<R> implements SendAttempt {
     const challengeKey = challenge?.key ?? ''
     const flightKey = `${key}\n${challengeKey}`
     const transport = this.#transport
+    const { describe } = transport
     const timeoutMs = this.#timeoutMs ?? 0
     const expired =
       timeoutMs > 0
@@ -374,19 +375,17 @@ class Exchange<R> implements SendAttempt {
       reason,
       rejected,
       acquired: (entry, durationMs) =>
-        this.report(challenge, durationMs, {
+        this.#report(challenge, durationMs, {
           type: 'token',
           reason,
           expiresOn: entry.expiresOn,
         }),
       signal: this.signal,
+      // Made only when the transport has `describe`.
       context:
-        transport.describe &&
+        describe &&
         (() => {
-          // Made only when the transport has `describe`.
-          const { headers, body, url } = (transport as Required<CaeTransport<R>>).describe(
-            this.body,
-          )
+          const { headers, body, url } = describe.call(transport, this.body)
           return describeRequest(this.#method, url ?? this.#url, headers, body)
         }),
       // The request's own limit (axios `timeout`), suspended by the flight's prompt gate while a
@@ -396,9 +395,8 @@ class Exchange<R> implements SendAttempt {
         ((leave) => this.#engine.gates.get(flightKey)?.bound(timeoutMs, () => leave(expired))),
     }).catch((error: unknown) => {
       // The request's own timeout, as the transport words it, is not reported.
-      throw expired && error === expired && transport.timedOut
-        ? transport.timedOut()
-        : this.#fail(error, challenge, result)
+      if (expired && error === expired && transport.timedOut) throw transport.timedOut()
+      throw this.#fail(error, challenge, result)
     })
   }
 
@@ -424,7 +422,7 @@ class Exchange<R> implements SendAttempt {
           response: result,
           request: this.#transport.request,
         })
-    this.report(challenge, clock() - this.#startedAt, { type: 'error', error: failure })
+    this.#report(challenge, clock() - this.#startedAt, { type: 'error', error: failure })
     return failure
   }
 
@@ -433,13 +431,8 @@ class Exchange<R> implements SendAttempt {
     return `${this.#method} ${safeUrl(this.#url)}`
   }
 
-  /**
-   * Logs an event and hands it to `onEvent`. The log line says what happened where, never a token
-   * or a query string; a listener that throws never changes what the request resolves to. Not
-   * private, for `execute` to report an opt-out (a transport only knows the `SendAttempt` members).
-   */
-  report(challenge: DetectedChallenge | undefined, durationMs: number, fields: EventFields): void {
-    const { logger, onEvent } = this.#engine
+  /** Reports an event of this request (see {@link emit}). */
+  #report(challenge: DetectedChallenge | undefined, durationMs: number, fields: EventFields): void {
     const event = {
       url: this.#url,
       method: this.#method,
@@ -450,15 +443,24 @@ class Exchange<R> implements SendAttempt {
       durationMs,
       ...fields,
     } as CaeEvent
-    const { type } = event
-    logger?.[LOG_LEVELS[type] ?? 'debug']?.(
-      `cae: ${type === 'error' ? event.error.code : type} on ${this.#where()}`,
-    )
-    try {
-      onEvent?.(event)
-    } catch (error) {
-      logger?.warn?.(`cae: onEvent threw: ${error}`)
-    }
+    emit(this.#engine, event, this.#where())
+  }
+}
+
+/**
+ * Logs an event and hands it to `onEvent`. The log line says what happened where, never a token or
+ * a query string; a listener that throws never changes what the request resolves to.
+ */
+function emit(engine: EngineState, event: CaeEvent, where: string): void {
+  const { logger, onEvent } = engine
+  const { type } = event
+  logger?.[LOG_LEVELS[type] ?? 'debug']?.(
+    `cae: ${type === 'error' ? event.error.code : type} on ${where}`,
+  )
+  try {
+    onEvent?.(event)
+  } catch (error) {
+    logger?.warn?.(`cae: onEvent threw: ${error}`)
   }
 }
 
@@ -503,10 +505,22 @@ export function createCaeEngine(options: CaeOptions): CaeEngine {
       const resource = findResource(resources, request.url)
       // Nothing about tokens happens for a URL outside the resources.
       if (resource !== undefined) {
-        const exchange = new Exchange(engine, resource, request, transport)
-        if (EMPTY_CREDENTIAL.test(request.authorization ?? '')) return exchange.run()
+        if (EMPTY_CREDENTIAL.test(request.authorization ?? '')) {
+          return new Exchange(engine, resource, request, transport).run()
+        }
         // The caller's own credential wins: that request is left alone, and it is said so.
-        exchange.report(undefined, 0, { type: 'opt-out' })
+        const url = typeof request.url === 'string' ? request.url : request.url.href
+        const method = (request.method ?? 'GET').toUpperCase()
+        const { scopes } = resource
+        const event = {
+          type: 'opt-out',
+          url,
+          method,
+          scopes,
+          at: Date.now(),
+          durationMs: 0,
+        } as const
+        emit(engine, event, `${method} ${safeUrl(url)}`)
       }
       // An unprotected or opted-out send: no replay, no body kept, no resource.
       return transport.send(undefined, {

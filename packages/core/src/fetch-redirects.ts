@@ -82,18 +82,29 @@ export function sendGuarded(
     challenged === undefined
       ? firstHop(call, headers, bodyInit)
       : replayHop(challenged, authorization)
-  return followGuarded(send, hop, attempt).then((followed) => {
-    // Only a hop reached by a redirect is kept: a challenge there is replayed there.
-    call.challengedHop = followed.hop === hop ? undefined : followed.hop
-    // Replayed at the hop that was challenged: to the caller, the call was still redirected.
-    if (challenged !== undefined) {
-      Object.defineProperties(followed.response, {
-        redirected: { value: true },
-        url: { value: challenged.url },
-      })
+  const sent = hop.request ? send(hop.request) : send(hop.url, hop.init)
+  return sent.then((response) => {
+    // No redirect (the hot path of path-prefixed resources): one `then`, nothing allocated.
+    if (!redirected(response)) {
+      call.challengedHop = undefined
+      if (challenged !== undefined) markRedirected(response, challenged.url)
+      return response
     }
-    return followed.response
+    return followGuarded(send, hop, attempt, response).then((followed) => {
+      // Only a hop reached by a redirect is kept: a challenge there is replayed there.
+      call.challengedHop = followed.hop === hop ? undefined : followed.hop
+      if (challenged !== undefined) markRedirected(followed.response, challenged.url)
+      return followed.response
+    })
   })
+}
+
+/**
+ * Reports a response as fetch reports a followed one: redirected, from `url`. A replay at the hop
+ * that was challenged is such a response too: to the caller, the call was still redirected.
+ */
+function markRedirected(response: Response, url: string): void {
+  Object.defineProperties(response, { redirected: { value: true }, url: { value: url } })
 }
 
 /** The call as a URL and init, for sends that follow redirects hop by hop. */
@@ -130,33 +141,36 @@ interface Followed {
 }
 
 /**
- * Sends `first` (whose init says `redirect: 'manual'`) and follows its redirects as fetch does
- * (303, and 301 or 302 after a POST, become a bodiless GET; 307 and 308 resend the body; at most
- * 20 hops), keeping `Authorization` only on hops that `attempt` covers. The final response
- * reports `redirected: true` and its own URL, as fetch's does. A response that is no redirect
- * costs one `then`: this is the hot path of path-prefixed resources.
+ * Goes on from the first hop's response, `first` having been sent with `redirect: 'manual'`: a
+ * redirect is followed as fetch does (303, and 301 or 302 after a POST, become a bodiless GET;
+ * 307 and 308 resend the body; at most 20 hops), keeping `Authorization` only on hops that
+ * `attempt` covers; the final response reports `redirected: true` and its own URL, as fetch's
+ * does.
  *
  * @param send - The underlying fetch.
  * @param first - The first send's URL and init (with `Authorization` and `redirect: 'manual'`).
  * @param attempt - The request's send attempt (it says which URLs the token may go to).
+ * @param response - What the first send answered: a redirect, or an opaque redirect.
  * @returns The final response and its hop. Rejects with a `TypeError` on a 21st redirect or a
  *   `Location` fetch cannot follow, as fetch does.
  */
-function followGuarded(send: typeof fetch, first: Hop, attempt: SendAttempt): Promise<Followed> {
-  const sent = first.request ? send(first.request) : send(first.url, first.init)
-  return sent.then((response) => {
-    if (isRedirect(response.status)) return follow(send, first, attempt, response)
-    // A fetch that hides redirects after all (a browser's, in a runtime that looked like a
-    // server): a GET or HEAD is sent again the plain way; anything else is returned as it is.
-    const method = first.init.method ?? 'GET'
-    if (response.type === 'opaqueredirect' && (method === 'GET' || method === 'HEAD')) {
-      return send(first.url, { ...first.init, redirect: 'follow' }).then((plain) => ({
-        response: plain,
-        hop: first,
-      }))
-    }
-    return { response, hop: first }
-  })
+async function followGuarded(
+  send: typeof fetch,
+  first: Hop,
+  attempt: SendAttempt,
+  response: Response,
+): Promise<Followed> {
+  if (isRedirect(response.status)) return follow(send, first, attempt, response)
+  // A fetch that hides redirects after all (a browser's, in a runtime that looked like a
+  // server): a GET or HEAD is sent again the plain way; anything else is returned as it is.
+  const method = first.init.method ?? 'GET'
+  if (method === 'GET' || method === 'HEAD') {
+    return send(first.url, { ...first.init, redirect: 'follow' }).then((plain) => ({
+      response: plain,
+      hop: first,
+    }))
+  }
+  return { response, hop: first }
 }
 
 async function follow(
@@ -171,8 +185,7 @@ async function follow(
     const location = response.headers.get('location')
     if (!isRedirect(response.status) || location === null) {
       if (hops === 0) return { response, hop: first }
-      // As fetch reports a followed response: redirected, from its own URL.
-      Object.defineProperties(response, { redirected: { value: true }, url: { value: url } })
+      markRedirected(response, url)
       return { response, hop: { url, init } }
     }
     // A bad Location fails like fetch, with a TypeError.
@@ -198,8 +211,16 @@ async function follow(
   }
 }
 
+/** A redirect to follow, or one a browser-like fetch hid (`opaqueredirect`). */
+function redirected(response: Response): boolean {
+  return isRedirect(response.status) || response.type === 'opaqueredirect'
+}
+
+/** The statuses fetch follows (RFC 9110 §15.4; 300, 304, 305 and 306 are not followed). */
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308])
+
 function isRedirect(status: number): boolean {
-  return [301, 302, 303, 307, 308].includes(status)
+  return REDIRECT_STATUSES.has(status)
 }
 
 /**
@@ -235,5 +256,9 @@ export function sendWithinResource(
     init.duplex = 'half'
   }
   const first = { url, init, request: new Request(request, { redirect: 'manual' }) }
-  return followGuarded(send, first, attempt).then((followed) => followed.response)
+  return send(first.request).then((response) =>
+    !redirected(response)
+      ? response
+      : followGuarded(send, first, attempt, response).then((followed) => followed.response),
+  )
 }

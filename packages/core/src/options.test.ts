@@ -1,5 +1,6 @@
 // @vitest-environment node
 import { describe, expect, it } from 'vitest'
+import { createCaeEngine } from './engine'
 import { createCaeFetch } from './fetch'
 import { type CaeOptions, DEFAULT_MAX_REPLAY_BODY_BYTES, resolveOptions } from './options'
 
@@ -44,6 +45,35 @@ describe('resolveOptions', () => {
     expect(() =>
       createCaeFetch({ tokenProvider: callerScoped, resources, partitionKey: () => 'alice' }),
     ).not.toThrow()
+  })
+
+  it('keeps each caller to its own token when the options are a class (partitionKey on the prototype)', async () => {
+    let caller = 'alice'
+    const provider = {
+      callerScoped: true,
+      getToken: async () => ({ token: `tok-${caller}`, expiresOn: Date.now() + 3_600_000 }),
+    }
+    class Options {
+      tokenProvider = provider
+      resources = [{ url: 'https://api.test', scopes: ['s'] }]
+      partitionKey() {
+        return caller
+      }
+    }
+    const sent: (string | null)[] = []
+    const engine = createCaeEngine(new Options())
+    const transport = {
+      send: async (authorization: string | undefined) => {
+        sent.push(authorization ?? null)
+        return { status: 200, headers: new Headers() }
+      },
+      status: (result: { status: number }) => result.status,
+      headers: (result: { headers: Headers }) => result.headers,
+    }
+    await engine.execute({ url: 'https://api.test/me' }, transport)
+    caller = 'bob'
+    await engine.execute({ url: 'https://api.test/me' }, transport)
+    expect(sent).toEqual(['Bearer tok-alice', 'Bearer tok-bob'])
   })
 
   it('rejects a fetch option that is not a function', () => {

@@ -5,12 +5,8 @@
  */
 
 import type { CaeEvent } from './events'
-import {
-  type CaeResource,
-  invalidOption,
-  type ResolvedResource,
-  resolveResources,
-} from './internal/resources'
+import { invalidOption } from './internal/invalid-option'
+import { type CaeResource, type ResolvedResource, resolveResources } from './internal/resources'
 import type { TokenProvider } from './provider'
 import type { CaeCoordinator } from './types'
 
@@ -125,38 +121,52 @@ export interface ResolvedOptions {
   readonly coordinator: CaeCoordinator | undefined
 }
 
-/**
- * What each optional option must be when present: of a `typeof` type (`null` is no object), or
- * a safe integer at least a minimum.
- */
-const RULES = {
+/** The optional options that take one type: absent, or of that type (`null` is no object). */
+const TYPES = {
   strict: 'boolean',
   onEvent: 'function',
   logger: 'object',
   partitionKey: 'function',
-  maxReplayBodyBytes: 0,
-  acquisitionTimeoutMs: 1,
 } as const
 
+/** The integer options: absent, or a safe integer at least this. */
+const INTEGER_MINIMUMS = { maxReplayBodyBytes: 0, acquisitionTimeoutMs: 1 } as const
+
 /**
- * Validates `options` once, at setup. The result is a copy with defaults applied (options it does
- * not know, such as `createCaeFetch`'s `fetch`, are copied as they are).
+ * Validates `options` once, at setup. The result holds the values that were checked, with
+ * defaults applied, read once: an option on the prototype (a class method, `Object.create`) counts
+ * as much as an own one. Other options (such as `createCaeFetch`'s `fetch`) are the caller's to read.
  *
  * @throws CaeOptionsError (`ERR_CAE_INVALID_OPTIONS`) naming the first wrong option.
  */
 export function resolveOptions(options: CaeOptions): ResolvedOptions {
-  const { tokenProvider, partitionKey, maxReplayBodyBytes, acquisitionTimeoutMs, coordinator } =
-    options ?? {}
+  const {
+    tokenProvider,
+    resources,
+    strict,
+    onEvent,
+    logger,
+    partitionKey,
+    maxReplayBodyBytes,
+    acquisitionTimeoutMs,
+    coordinator,
+  } = options ?? {}
   if (typeof tokenProvider?.getToken !== 'function') {
     invalidOption('tokenProvider', 'an object with getToken()')
   }
-  for (const [name, rule] of Object.entries(RULES)) {
-    const value = options[name as keyof typeof RULES]
-    if (value === undefined) continue
-    if (typeof rule === 'number') {
-      if (!(Number.isSafeInteger(value) && (value as number) >= rule))
-        invalidOption(name, `an integer >= ${rule}`)
-    } else if (typeof value !== rule || value === null) invalidOption(name, `of type ${rule}`)
+  const typed = { strict, onEvent, logger, partitionKey }
+  for (const [name, type] of Object.entries(TYPES)) {
+    const value = typed[name as keyof typeof TYPES]
+    if (value !== undefined && (typeof value !== type || value === null)) {
+      invalidOption(name, `of type ${type}`)
+    }
+  }
+  const integers = { maxReplayBodyBytes, acquisitionTimeoutMs }
+  for (const [name, minimum] of Object.entries(INTEGER_MINIMUMS)) {
+    const value = integers[name as keyof typeof INTEGER_MINIMUMS]
+    if (value !== undefined && !(Number.isSafeInteger(value) && value >= minimum)) {
+      invalidOption(name, `an integer >= ${minimum}`)
+    }
   }
   if (tokenProvider.callerScoped === true && partitionKey === undefined) {
     invalidOption('partitionKey', 'set for a callerScoped tokenProvider')
@@ -164,13 +174,15 @@ export function resolveOptions(options: CaeOptions): ResolvedOptions {
   if (coordinator !== undefined && typeof coordinator?.acquire !== 'function') {
     invalidOption('coordinator', 'an object with acquire()')
   }
-  // The options that keep their value are copied by the spread; one that is absent reads as
-  // `undefined`, which is what ResolvedOptions says.
   return {
-    ...options,
-    resources: resolveResources(options.resources),
-    strict: !!options.strict,
+    tokenProvider,
+    resources: resolveResources(resources),
+    strict: !!strict,
+    onEvent,
+    logger,
     maxReplayBodyBytes: maxReplayBodyBytes ?? DEFAULT_MAX_REPLAY_BODY_BYTES,
+    partitionKey,
     acquisitionTimeoutMs: acquisitionTimeoutMs ?? DEFAULT_ACQUISITION_TIMEOUT_MS,
-  } as ResolvedOptions
+    coordinator,
+  }
 }

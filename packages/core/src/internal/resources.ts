@@ -5,7 +5,7 @@
  * @module
  */
 
-import { CaeOptionsError } from '../errors'
+import { invalidOption } from './invalid-option'
 
 /** A resource as configured: an origin, or an origin plus a path prefix, and its scopes. */
 export interface CaeResource {
@@ -47,15 +47,6 @@ export function normalizeScopes(scopes: readonly string[]): string {
 /** A URL's origin and path, without query or fragment: what resources are matched on. */
 function originAndPath(url: URL): string {
   return url.origin + url.pathname
-}
-
-/**
- * Throws the setup error for option `name`: `"name" must be <expected>`.
- *
- * @throws CaeOptionsError (`ERR_CAE_INVALID_OPTIONS`), always.
- */
-export function invalidOption(name: string, expected: string): never {
-  throw new CaeOptionsError(`"${name}" must be ${expected}`)
 }
 
 function resolveOne(resource: unknown, index: number): ResolvedResource {

@@ -84,6 +84,8 @@ export function createSingleFlight<T, C>(): SingleFlight<T, C> {
       const { live, controller, promise } = flight
       live.add(waiter)
       return new Promise<T>((resolve, reject) => {
+        // Set once the limit is armed; a limit that fires at once finds nothing to stop yet.
+        let stop: (() => void) | undefined
         const end = () => {
           stop?.()
           signal?.removeEventListener('abort', onAbort)
@@ -100,7 +102,7 @@ export function createSingleFlight<T, C>(): SingleFlight<T, C> {
         const onAbort = () => leave(signal?.reason)
         // A waiter without a signal or limit never leaves before the call settles.
         signal?.addEventListener('abort', onAbort, { once: true })
-        const stop = waiter.limit?.(leave)
+        stop = waiter.limit?.(leave)
         promise.finally(end).then(resolve, reject)
       })
     },
