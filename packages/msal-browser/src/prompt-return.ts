@@ -22,8 +22,8 @@ const SETTLE_MS = 400
 export const watchReturn = (onReturn: () => void): (() => void) => {
   const w = globalThis.window
   const doc = globalThis.document
-  // No page (a worker, Node): nothing to watch. A document always comes with its window.
-  if (!doc) return () => undefined
+  // No page (a worker, Node, a test stub with a document only): nothing to watch.
+  if (!doc || !w?.addEventListener) return () => undefined
   let away = false
   let timer: ReturnType<typeof setTimeout> | undefined
   const watching = new AbortController()

@@ -150,7 +150,7 @@ export const fromMsalBrowser = (
         }
         // Other tabs waiting for the same account, scopes and claims get this prompt's outcome.
         key = keyOf(account)
-        if (key) app.handoff.post(key)
+        if (key) app.handoff.announce(key)
         const popup = pca.acquireTokenPopup({
           ...request,
           ...(app.abandoned && { overrideInteractionInProgress: true }),
@@ -167,15 +167,15 @@ export const fromMsalBrowser = (
         })
         const token = toToken(result)
         const signedIn = keyOf(result.account)
-        if (signedIn) app.handoff.post(signedIn, { token })
-        if (key && key !== signedIn) app.handoff.post(key, null)
+        if (signedIn) app.handoff.share(signedIn, { token })
+        if (key && key !== signedIn) app.handoff.share(key, null)
         return token
       } catch (error) {
         const failure = fail(classifyInteractive(error), error)
         const code = (failure as { code?: unknown } | undefined)?.code
         // Every waiter shares a cancellation or a block; anything else, each retries by itself.
         if (key)
-          app.handoff.post(
+          app.handoff.share(
             key,
             code === 'ERR_CAE_INTERACTION_CANCELLED' || code === 'ERR_CAE_ACCESS_BLOCKED'
               ? { code }
