@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { PendingRequest } from '@cae-kit/core'
+import type { TokenRequest } from '@cae-kit/core'
 import { createHandoff, type Handoff } from './handoff'
 import { createGate, type Gate } from './interaction'
 
@@ -17,10 +17,10 @@ export interface App {
   /** Prompt outcomes handed between tabs (channel `cae-kit:handoff:<clientId>`). */
   handoff: Handoff
   /**
-   * One entry per token request in flight, describing the requests waiting for it (a redirect
-   * stores them all). Each is a function of its own, so a request is held once.
+   * The token requests in flight, whose `pendingRequests` describe the requests waiting for them
+   * (a redirect stores them all).
    */
-  waiting: Set<() => Promise<PendingRequest[]>>
+  waiting: Set<TokenRequest>
   /**
    * A popup the user walked away from while MSAL still waits for it (up to its
    * `popupBridgeTimeout`): the next prompt overrides MSAL's `interaction_in_progress`.

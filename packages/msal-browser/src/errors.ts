@@ -67,6 +67,9 @@ export const classifyInteractive = (error: unknown): InteractiveFailure | undefi
     : undefined
 }
 
+/** The codes an interactive outcome can take. */
+type InteractionCode = InteractiveFailure | 'ERR_CAE_INTERACTION_REQUIRED'
+
 // The four classes an interactive outcome can take. Not core's `createCaeError`: its table of
 // every cae-kit class would ride along in each app bundle.
 const CLASSES = {
@@ -77,37 +80,28 @@ const CLASSES = {
 }
 
 /**
- * Builds the coded error for an interactive outcome.
+ * Builds the coded error for an interactive outcome, or gives `cause` back unchanged when there is
+ * no outcome (what {@link classifyInteractive} returns for an MSAL error that means nothing to
+ * cae-kit, or for a cae-kit error).
  *
- * @param code - The cae-kit code.
+ * @param code - The cae-kit code, if any.
  * @param cause - The MSAL (or hook) error behind it.
  * @param scopes - Scopes of the token requested.
  * @param claims - Claims being answered.
- * @returns The error of that code's class ({@link PopupBlockedError}, {@link AccessBlockedError}…).
+ * @returns The error of that code's class ({@link PopupBlockedError}, {@link AccessBlockedError}…),
+ * otherwise `cause`.
  */
-export const interactionError = (
-  code: InteractiveFailure | 'ERR_CAE_INTERACTION_REQUIRED',
+export const interactionError = <C extends InteractionCode | undefined>(
+  code: C,
   cause: unknown,
   scopes: readonly string[],
   claims: string | undefined,
-): CaeError =>
+): C extends InteractionCode ? CaeError : unknown =>
   // The message is the code in words ('popup blocked', 'interaction cancelled', ...): no lookup table.
-  new CLASSES[code](code.slice(8).toLowerCase().replace('_', ' '), { cause, scopes, claims })
-
-/**
- * What an interactive call rejected with, as cae-kit reports it: the coded error of its
- * {@link classifyInteractive} outcome, otherwise `error` itself (cae-kit errors included).
- *
- * @param error - What `acquireTokenPopup`, `acquireTokenRedirect` or `handleRedirectPromise` rejected with.
- * @param scopes - Scopes of the token requested.
- * @param claims - Claims being answered.
- * @returns The error to reject with.
- */
-export const asInteractive = (
-  error: unknown,
-  scopes: readonly string[],
-  claims: string | undefined,
-): unknown => {
-  const code = classifyInteractive(error)
-  return code ? interactionError(code, error, scopes, claims) : error
-}
+  (code
+    ? new CLASSES[code as InteractionCode](code.slice(8).toLowerCase().replace('_', ' '), {
+        cause,
+        scopes,
+        claims,
+      })
+    : cause) as C extends InteractionCode ? CaeError : unknown

@@ -114,10 +114,10 @@ describe('createHandoff', () => {
     const receiver = createHandoff(name)
     const key = handoffKey(alice.homeAccountId, scopes, claims) as string
     const since = Date.now()
-    sender.post(key)
+    sender.announce(key)
     await flush()
     const taken = receiver.take(key, since, 5_000)
-    sender.post(key, { token: { token: 't' } })
+    sender.share(key, { token: { token: 't' } })
     expect(await taken).toEqual({ token: { token: 't' } })
     // Nothing announced: nothing to wait for.
     expect(await receiver.take('other', since)).toBeUndefined()

@@ -16,14 +16,13 @@ export type Outcome =
 
 /** The cross-tab hand-off of one application. */
 export interface Handoff {
+  /** Tells the other tabs a prompt for `key` is open: they wait for its outcome. */
+  announce(key: string): void
+  /** Tells them how it ended: a token, a shared failure, or `null` (nothing to share). */
+  share(key: string, outcome: Outcome | null): void
   /**
-   * Tells the other tabs that a prompt for `key` opened (no `outcome`), or hands them its outcome
-   * (null: it ended with nothing to share).
-   */
-  post(key: string, outcome?: Outcome | null): void
-  /**
-   * The outcome another tab handed for `key` since `since` (epoch ms). When another tab announced
-   * a prompt for `key` whose outcome has not arrived yet, waits for it up to `waitMs`.
+   * The outcome another tab handed for `key`, sent since `since` (epoch ms). When another tab
+   * announced a prompt for `key` whose outcome has not arrived yet, waits for it up to `waitMs`.
    */
   take(key: string, since: number, waitMs?: number): Promise<Outcome | undefined>
 }
@@ -39,8 +38,11 @@ export const handoffKey = (
 ): string | undefined =>
   accountId && JSON.stringify([accountId, [...new Set(scopes)].sort(), claims ?? ''])
 
-/** The last message per key: an announcement (`outcome` undefined) or an outcome. */
-type Entry = { at: number; outcome?: Outcome | null }
+/**
+ * A message, and the last one kept per key: an announcement (`outcome` undefined) or an outcome,
+ * `at` the time it was sent (epoch ms; the tabs of one browser share a clock).
+ */
+type Message = { key: string; at: number; outcome?: Outcome | null | undefined }
 
 /**
  * Creates the hand-off over the channel `name` (one per app: `cae-kit:handoff:<clientId>`).
@@ -48,16 +50,20 @@ type Entry = { at: number; outcome?: Outcome | null }
  */
 export const createHandoff = (name: string): Handoff => {
   const channel = globalThis.BroadcastChannel && new BroadcastChannel(name)
-  const seen = new Map<string, Entry>()
+  const seen = new Map<string, Message>()
   if (channel) {
-    // A message without a string key is stored under a key that `take` never asks for.
-    channel.onmessage = ({ data }) =>
-      seen.set(data?.key, { at: Date.now(), outcome: data?.outcome })
+    // Only messages with a string key are kept: anything else on the channel is no hand-off.
+    channel.onmessage = ({ data }) => {
+      if (typeof data?.key === 'string') seen.set(data.key, data)
+    }
     // An open channel must not keep a Node test runner alive.
     ;(channel as { unref?: () => void }).unref?.()
   }
+  const post = (key: string, outcome?: Outcome | null) =>
+    channel?.postMessage({ key, at: Date.now(), outcome } satisfies Message)
   return {
-    post: (key, outcome) => channel?.postMessage({ key, outcome }),
+    announce: post,
+    share: post,
     take: (key, since, waitMs = 2_000) =>
       new Promise((resolve) => {
         const end = Date.now() + waitMs

@@ -23,31 +23,6 @@ export type GateTask<T> = (renewed: boolean, cancelled: boolean) => Promise<T>
 export type Gate = <T>(started: number, task: GateTask<T>, signal?: AbortSignal) => Promise<T>
 
 /**
- * Holds the Web Lock `name` while `fn` runs (released on settle, or when the page unloads).
- * Asks with `ifAvailable` first: `fn(true)` means another tab held the lock meanwhile. When
- * `signal` aborted while waiting for another tab, `fn` never runs: the lock is released at once.
- */
-const withLock = async <T>(
-  name: string,
-  fn: (contended: boolean) => Promise<T>,
-  signal: AbortSignal | undefined,
-): Promise<T> => {
-  const locks = (globalThis as { navigator?: { locks?: LockManager } }).navigator?.locks
-  if (!locks) return fn(false)
-  let free = false
-  const value = await locks.request(name, { ifAvailable: true }, (lock) => {
-    free = !!lock
-    return lock && fn(false)
-  })
-  return free
-    ? (value as T)
-    : locks.request(name, () => {
-        signal?.throwIfAborted()
-        return fn(true)
-      })
-}
-
-/**
  * Creates a gate over the lock `name`.
  *
  * Invariants: tasks run strictly one after another (`tail` never rejects), across tabs too when
@@ -63,32 +38,39 @@ export const createGate = (name: string): Gate => {
   let last = 0
   let cancelledAt = 0
   return <T>(started: number, task: GateTask<T>, signal?: AbortSignal) => {
-    const run = tail.then(() => {
-      // Nobody waits for it any more: no prompt for a request that was abandoned.
+    const locked = async (contended: boolean) => {
+      // Nobody waits for it any more (checked once this tab and the lock are free): no prompt
+      // for a request that was abandoned.
       signal?.throwIfAborted()
-      return withLock(
-        name,
-        async (contended) => {
-          try {
-            const value = await task(contended || last >= started, cancelledAt >= started)
-            last = Date.now()
-            return value
-          } catch (error) {
-            if ((error as { code?: unknown })?.code === 'ERR_CAE_INTERACTION_CANCELLED') {
-              cancelledAt = Date.now()
-            }
-            throw error
-          }
-        },
-        signal,
-      )
+      try {
+        const value = await task(contended || last >= started, cancelledAt >= started)
+        last = Date.now()
+        return value
+      } catch (error) {
+        if ((error as { code?: unknown })?.code === 'ERR_CAE_INTERACTION_CANCELLED') {
+          cancelledAt = Date.now()
+        }
+        throw error
+      }
+    }
+    const run = tail.then(() => {
+      const locks = (globalThis as { navigator?: { locks?: LockManager } }).navigator?.locks
+      // The Web Lock is held while the task runs (released on settle, or when the page unloads).
+      // Asked with `ifAvailable` first: without it, that callback holds nothing and waits in
+      // line for the lock, then runs the task told that another tab held the lock meanwhile.
+      return locks
+        ? (locks.request(name, { ifAvailable: true }, (lock) =>
+            lock ? locked(false) : locks.request(name, () => locked(true)),
+          ) as Promise<T>)
+        : locked(false)
     })
     tail = run.catch(() => undefined)
     return Promise.race([
       run,
       new Promise<never>((_, reject) => {
         const abort = () => reject(signal?.reason)
-        signal?.aborted ? abort() : signal?.addEventListener('abort', abort, { once: true })
+        // A signal aborts once: its abort event fires at most once.
+        signal?.aborted ? abort() : signal?.addEventListener('abort', abort)
       }),
     ])
   }

@@ -130,6 +130,16 @@ describe('closing the sign-in popup', () => {
     expect((await token).token).toBe('kept')
   })
 
+  it('prompts without watching for the focus where a document has no window (a test stub)', async () => {
+    vi.stubGlobal('window', undefined)
+    vi.stubGlobal('document', { visibilityState: 'visible', hasFocus: () => true })
+    const { pca, popup } = signedOutApp()
+    const token = fromMsalBrowser(pca).getToken({ scopes, claims })
+    await vi.waitFor(() => expect(pca.acquireTokenPopup).toHaveBeenCalled())
+    popup.resolve(msalResult('after-popup'))
+    await expect(token).resolves.toMatchObject({ token: 'after-popup' })
+  })
+
   it('reports MSAL giving up on the popup (timed_out) as ERR_CAE_INTERACTION_CANCELLED', async () => {
     const pca = fakePca()
     pca.acquireTokenSilent.mockRejectedValue(revoked())

@@ -22,27 +22,29 @@ const SETTLE_MS = 400
 export const watchReturn = (onReturn: () => void): (() => void) => {
   const w = globalThis.window
   const doc = globalThis.document
-  // No page (a worker, Node): nothing to watch. A document always comes with its window.
-  if (!doc) return () => undefined
-  // `visibilitychange` bubbles from the document to the window.
-  const events = ['blur', 'focus', 'visibilitychange']
+  // No page (a worker, Node, a test stub with a document only): nothing to watch.
+  if (!doc || !w?.addEventListener) return () => undefined
   let away = false
   let timer: ReturnType<typeof setTimeout> | undefined
-  const here = () => doc.visibilityState !== 'hidden' && doc.hasFocus()
+  const watching = new AbortController()
   const stop = () => {
     clearTimeout(timer)
-    for (const type of events) w.removeEventListener(type, check)
+    watching.abort()
   }
+  // Every change of focus or visibility is an event here, and each one clears the timer: when
+  // it fires, the page has had the focus back for the whole time.
   const check = (event: Event) => {
     clearTimeout(timer)
-    if (event.type === 'blur' || !here()) away = true
-    else if (away) timer = setTimeout(returned, SETTLE_MS)
+    // A hidden page (the popup opened as a tab) never has the focus either.
+    if (event.type === 'blur' || !doc.hasFocus()) away = true
+    else if (away)
+      timer = setTimeout(() => {
+        stop()
+        onReturn()
+      }, SETTLE_MS)
   }
-  const returned = () => {
-    if (!here()) return
-    stop()
-    onReturn()
-  }
-  for (const type of events) w.addEventListener(type, check)
+  // `visibilitychange` bubbles from the document to the window.
+  for (const type of ['blur', 'focus', 'visibilitychange'])
+    w.addEventListener(type, check, { signal: watching.signal })
   return stop
 }

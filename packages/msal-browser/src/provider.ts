@@ -8,10 +8,10 @@ import type { AccountInfo, AuthenticationResult } from '@azure/msal-browser'
 import type { AccessToken, TokenProvider, TokenRequest } from '@cae-kit/core'
 import { appFor } from './app'
 import {
-  asInteractive,
   CaeOptionsError,
   claimsOf,
   classifyEntraError,
+  classifyInteractive,
   interactionError,
 } from './errors'
 import { handoffKey } from './handoff'
@@ -64,16 +64,6 @@ export const fromMsalBrowser = (
   }
   const app = appFor(pca, config?.auth.clientId ?? '')
 
-  const resolveAccount = async (): Promise<AccountInfo | undefined> => {
-    const { account } = options
-    const all = pca.getAllAccounts()
-    return (
-      (typeof account === 'function' ? await account() : account) ??
-      pca.getActiveAccount() ??
-      (all.length === 1 ? all[0] : undefined)
-    )
-  }
-
   const acquire = async ({
     scopes,
     claims,
@@ -82,7 +72,7 @@ export const fromMsalBrowser = (
     interactionStarted,
   }: TokenRequest): Promise<AccessToken> => {
     const started = Date.now()
-    let account = await resolveAccount()
+    let account: AccountInfo | undefined
     let wanted = claims
     let cause: unknown
     const fail = (code: Parameters<typeof interactionError>[0], why?: unknown) =>
@@ -96,15 +86,31 @@ export const fromMsalBrowser = (
       ...(account && { account }),
       ...(wanted && { claims: wanted }),
     })
-    // MSAL cannot prove acr_values / max_age from its cache: a step-up always prompts.
-    const silent = async (): Promise<AccessToken | undefined> => {
+    // Asks which account to use (when `renewed`, a prompt may have signed someone in since, and
+    // another tab may have handed its outcome over), then tries silently. MSAL cannot prove
+    // acr_values / max_age from its cache: a step-up always prompts.
+    const silent = async (renewed?: boolean): Promise<AccessToken | undefined> => {
+      const chosen = options.account
+      const [first, second] = pca.getAllAccounts()
+      account =
+        (typeof chosen === 'function' ? await chosen() : chosen) ??
+        pca.getActiveAccount() ??
+        // The only signed-in account; with several, none (the prompt lets the user pick).
+        (second ? undefined : first)
+      // Another tab prompted for the same account, scopes and claims: take its outcome.
+      const key = renewed && keyOf(account)
+      const handed = key && (await app.handoff.take(key, started))
+      if (handed) {
+        if ('token' in handed) return handed.token
+        throw fail(handed.code)
+      }
       if (!stepUp)
         try {
           return toToken(await pca.acquireTokenSilent(base()))
         } catch (error) {
+          // Blocked: its coded error. A failure no sign-in fixes: MSAL's error, unchanged.
           const outcome = classifyEntraError(error)
-          if (outcome === 'ERR_CAE_ACCESS_BLOCKED') throw fail(outcome, error)
-          if (!outcome) throw error
+          if (outcome !== 'ERR_CAE_INTERACTION_REQUIRED') throw fail(outcome, error)
           // The token endpoint may name claims itself (e.g. a Conditional Access policy id).
           wanted ??= claimsOf(error)
           cause = error
@@ -116,10 +122,10 @@ export const fromMsalBrowser = (
 
     const prompt = async (kind: 'popup' | 'redirect'): Promise<AccessToken> => {
       // The user works in the prompt: cae-kit's acquisition bound waits until it closes (a
-      // redirect leaves the page, so its bound never resumes).
+      // redirect that leaves the page never settles, so its bound never resumes).
       const interactionEnded = interactionStarted?.()
       let key: string | false | undefined
-      let stop = () => {}
+      let stop: (() => void) | undefined
       try {
         try {
           await onInteraction?.({ kind, scopes, claims: wanted, account })
@@ -144,63 +150,52 @@ export const fromMsalBrowser = (
         }
         // Other tabs waiting for the same account, scopes and claims get this prompt's outcome.
         key = keyOf(account)
-        if (key) app.handoff.post(key)
+        if (key) app.handoff.announce(key)
         const popup = pca.acquireTokenPopup({
           ...request,
           ...(app.abandoned && { overrideInteractionInProgress: true }),
         })
-        const result = await Promise.race([
-          popup,
-          new Promise<never>((_, reject) => {
-            // The user closed the popup (the window manager gave this page the focus back).
-            stop = watchReturn(() => {
-              const settled = () => (app.abandoned = false)
-              app.abandoned = true
-              popup.then(settled, settled)
-              reject(fail('ERR_CAE_INTERACTION_CANCELLED'))
-            })
-          }),
-        ])
+        const result = await new Promise<AuthenticationResult>((resolve, reject) => {
+          popup.then(resolve, reject)
+          // The user closed the popup (the window manager gave this page the focus back).
+          stop = watchReturn(() => {
+            const settled = () => (app.abandoned = false)
+            app.abandoned = true
+            popup.then(settled, settled)
+            reject(fail('ERR_CAE_INTERACTION_CANCELLED'))
+          })
+        })
         const token = toToken(result)
         const signedIn = keyOf(result.account)
-        if (signedIn) app.handoff.post(signedIn, { token })
-        if (key && key !== signedIn) app.handoff.post(key, null)
+        if (signedIn) app.handoff.share(signedIn, { token })
+        if (key && key !== signedIn) app.handoff.share(key, null)
         return token
       } catch (error) {
-        const failure = asInteractive(error, scopes, wanted)
+        const failure = fail(classifyInteractive(error), error)
         const code = (failure as { code?: unknown } | undefined)?.code
         // Every waiter shares a cancellation or a block; anything else, each retries by itself.
         if (key)
-          app.handoff.post(
+          app.handoff.share(
             key,
             code === 'ERR_CAE_INTERACTION_CANCELLED' || code === 'ERR_CAE_ACCESS_BLOCKED'
               ? { code }
               : null,
           )
-        if (code === 'ERR_CAE_POPUP_BLOCKED' && kind === 'popup' && options.fallbackToRedirect)
+        // Only a popup is ever blocked (MSAL's popup_window_error / empty_window_error).
+        if (code === 'ERR_CAE_POPUP_BLOCKED' && options.fallbackToRedirect)
           return prompt('redirect')
         throw failure
       } finally {
-        stop()
-        if (kind === 'popup') interactionEnded?.()
+        stop?.()
+        interactionEnded?.()
       }
     }
     return app.gate(
       started,
       async (renewed, cancelled) => {
-        if (renewed) {
-          // A prompt may have signed someone in: ask again which account to use.
-          account = await resolveAccount()
-          // Another tab prompted for the same account, scopes and claims: take its outcome.
-          const key = keyOf(account)
-          const handed = key && (await app.handoff.take(key, started))
-          if (handed) {
-            if ('token' in handed) return handed.token
-            throw fail(handed.code)
-          }
-          const token = await silent()
-          if (token) return token
-        }
+        // Another tab held the lock, or a prompt of this tab ended: the session may be new.
+        const token = renewed && (await silent(true))
+        if (token) return token
         // The user just closed the prompt another request opened: no second one now.
         if (cancelled) throw fail('ERR_CAE_INTERACTION_CANCELLED', cause)
         return prompt(interaction)
@@ -210,16 +205,10 @@ export const fromMsalBrowser = (
   }
 
   return {
-    async getToken(request) {
+    getToken(request) {
       // Tracked from the start: a redirect started meanwhile stores this request's waiters too.
-      // A function of its own per token request, so the set holds each request once.
-      const describe = async () => (await request.pendingRequests?.()) ?? []
-      app.waiting.add(describe)
-      try {
-        return await acquire(request)
-      } finally {
-        app.waiting.delete(describe)
-      }
+      app.waiting.add(request)
+      return acquire(request).finally(() => app.waiting.delete(request))
     },
   }
 }

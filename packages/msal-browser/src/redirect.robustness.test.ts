@@ -111,3 +111,20 @@ describe('resumeAfterRedirect with a corrupt entry', () => {
     expect(resume.result?.accessToken).toBe('t')
   })
 })
+
+describe('resumeAfterRedirect without usable storage', () => {
+  it('still completes the sign-in, with nothing pending, when sessionStorage throws', async () => {
+    vi.stubGlobal('sessionStorage', {
+      get length(): number {
+        throw new DOMException('denied', 'SecurityError')
+      },
+    })
+    const pca = fakePca()
+    pca.handleRedirectPromise.mockResolvedValue(
+      msalResult('t', { state: `cae-kit.redirect.${Date.now()}` }),
+    )
+    const resume = await resumeAfterRedirect(pca, { fetch: vi.fn(), resources })
+    expect(resume).toMatchObject({ pending: [], replays: [] })
+    expect(resume.result?.accessToken).toBe('t')
+  })
+})

@@ -10,8 +10,13 @@ import type {
   IPublicClientApplication,
   RedirectRequest,
 } from '@azure/msal-browser'
-import type { PendingRequest } from '@cae-kit/core'
-import { asInteractive, BodyNotReplayableError, CaeOptionsError } from './errors'
+import type { PendingRequest, TokenRequest } from '@cae-kit/core'
+import {
+  BodyNotReplayableError,
+  CaeOptionsError,
+  classifyInteractive,
+  interactionError,
+} from './errors'
 
 /**
  * Prefix of the `sessionStorage` keys and of the MSAL `state` this package writes. The rest of the
@@ -22,27 +27,33 @@ const PREFIX = 'cae-kit.redirect.'
 
 /**
  * Deletes this package's entries written more than `maxAgeMs` ago (all of them for `-1`), so
- * storage never accumulates. A time in the future, not finite (`Infinity`) or not a number counts
- * as expired: this package only writes `Date.now()`.
+ * storage never accumulates, and the entry `state`, whose text it returns when that entry is still
+ * fresh (null otherwise). A time in the future, not finite (`Infinity`) or not a number counts as
+ * expired: this package only writes `Date.now()`. One loop: the sweep and the read share the age.
  */
-const sweep = (maxAgeMs: number) => {
+const takeEntry = (maxAgeMs: number, state?: string): string | null => {
+  let text = null
   for (let i = sessionStorage.length; i--; ) {
     const key = sessionStorage.key(i)
     const age = Date.now() - Number(key?.slice(PREFIX.length))
-    if (key?.startsWith(PREFIX) && !(age >= 0 && age <= maxAgeMs)) sessionStorage.removeItem(key)
+    const fresh = age >= 0 && age <= maxAgeMs
+    if (key?.startsWith(PREFIX) && (key === state || !fresh)) {
+      if (fresh) text = sessionStorage.getItem(key)
+      sessionStorage.removeItem(key)
+    }
   }
+  return text
 }
 
 /** Headers that carry credentials: never stored, never replayed (the replay gets a fresh token). */
 const CREDENTIALS = /^(authorization|cookie|proxy-authorization)$/i
 
-/** The request without credential headers. */
-const withoutCredentials = (request: PendingRequest): PendingRequest => ({
-  ...request,
-  headers: Object.fromEntries(
-    Object.entries(request.headers ?? {}).filter(([name]) => !CREDENTIALS.test(name)),
-  ),
-})
+/**
+ * `JSON.stringify` replacer and `JSON.parse` reviver that drop credential headers, on the way into
+ * storage and again on the way out. Of a stored request's members, only header names can match.
+ */
+const withoutCredentials = (name: string, value: unknown) =>
+  CREDENTIALS.test(name) ? undefined : value
 
 /**
  * Whether `url` lies inside one of `resources`: it starts with a resource URL (canonical form,
@@ -66,8 +77,9 @@ const inside = (resources: readonly { url: string }[], url: string): boolean => 
  *
  * @param pca - The application.
  * @param request - The MSAL redirect request (scopes, claims, account, extra fields).
- * @param waiting - Describes the requests waiting in the app, one function per token request; a
- * failing one adds nothing. Nothing stored (storage full or disabled) still redirects.
+ * @param waiting - The token requests in flight in the app, whose `pendingRequests` describe what
+ * waits for them; one that rejects adds nothing. Nothing stored (storage full or disabled) still
+ * redirects.
  * @returns Resolves only when MSAL returns without leaving the page (`onRedirectNavigate`
  * returned false: the caller rejects `ERR_CAE_INTERACTION_REQUIRED`); rejects with MSAL's error
  * (the caller classifies it: `user_cancelled` when the user came back without signing in).
@@ -75,25 +87,25 @@ const inside = (resources: readonly { url: string }[], url: string): boolean => 
 export const redirectForToken = async (
   pca: Pick<IPublicClientApplication, 'acquireTokenRedirect'>,
   request: RedirectRequest,
-  waiting: Iterable<() => Promise<PendingRequest[]>>,
+  waiting: Iterable<TokenRequest>,
 ): Promise<void> => {
   const state = PREFIX + Date.now()
   try {
-    const pending = await Promise.all([...waiting].map((describe) => describe().catch(() => [])))
-    sessionStorage.setItem(state, JSON.stringify(pending.flat().map(withoutCredentials)))
+    const pending = await Promise.all(
+      [...waiting].map((inFlight) => inFlight.pendingRequests?.().catch(() => []) ?? []),
+    )
+    sessionStorage.setItem(state, JSON.stringify(pending.flat(), withoutCredentials))
   } catch {
     // Storage full or disabled, or no descriptions: the replay is lost, never the sign-in.
   }
-  try {
-    // MSAL resolves only if the page is still here after its navigation timeout, or at once when
-    // onRedirectNavigate cancels the navigation.
-    await pca.acquireTokenRedirect({ ...request, state })
-  } catch (error) {
+  // MSAL resolves only if the page is still here after its navigation timeout, or at once when
+  // onRedirectNavigate cancels the navigation.
+  await pca.acquireTokenRedirect({ ...request, state }).catch((error: unknown) => {
     try {
       sessionStorage.removeItem(state)
     } catch {}
     throw error
-  }
+  })
 }
 
 /** Options of {@link resumeAfterRedirect}. */
@@ -156,52 +168,38 @@ export const resumeAfterRedirect = async <R = Response>(
   options: ResumeOptions<R> = {},
 ): Promise<RedirectResume<R>> => {
   const { fetch, replay, resources, maxAgeMs = 600_000 } = options
-  const send =
-    replay ??
-    (fetch &&
-      ((p: PendingRequest) =>
-        fetch(p.url, { method: p.method, headers: p.headers, body: p.body ?? null })))
-  if (send && !resources?.length) {
+  // A request whose body was not stored is never sent, and fails like any other replay.
+  const send = async (request: PendingRequest) => {
+    if (request.bodyOmitted) {
+      throw new BodyNotReplayableError(`body not stored: ${request.method} ${request.url}`)
+    }
+    const { url, method, headers, body = null } = request
+    return replay
+      ? replay(request)
+      : (fetch as NonNullable<typeof fetch>)(url, { method, headers, body })
+  }
+  if ((replay || fetch) && !resources?.length) {
     throw new CaeOptionsError('resumeAfterRedirect needs "resources" to replay')
   }
-  let result: AuthenticationResult | null
-  try {
-    result = await pca.handleRedirectPromise()
-  } catch (error) {
+  const result = await pca.handleRedirectPromise().catch((error: unknown) => {
     // One redirect at a time per tab: whatever was stored waited for this failed sign-in.
-    sweep(-1)
-    throw asInteractive(error, [], undefined)
-  }
-  const state = result?.state
-  // Expired entries first: an entry left under `state` is fresh.
-  sweep(maxAgeMs)
+    takeEntry(-1)
+    throw interactionError(classifyInteractive(error), error, [], undefined)
+  })
   let pending: PendingRequest[] = []
-  if (state?.startsWith(PREFIX)) {
-    try {
-      // Storage is the page's, not ours alone: only an array of requests is what we wrote
-      // (anything else throws here), and only requests inside the client's resources go back out.
-      pending = JSON.parse(`${sessionStorage.getItem(state)}`)
-        .filter(
-          (p: PendingRequest) =>
-            typeof p?.url === 'string' && (!resources || inside(resources, p.url)),
-        )
-        .map(withoutCredentials)
-    } catch {}
-    // Deleted before any replay: a reload or a second call never replays the same request twice.
-    sessionStorage.removeItem(state)
-  }
+  try {
+    // Expired entries are swept, and the entry named by MSAL's `state` is deleted before any
+    // replay: a reload or a second call never replays the same request twice. Storage is the
+    // page's, not ours alone: only an array of requests is what we wrote (anything else, `null`
+    // included, throws here), and only requests inside the client's resources go back out.
+    pending = JSON.parse(`${takeEntry(maxAgeMs, result?.state)}`, withoutCredentials).filter(
+      (p: PendingRequest) => typeof p?.url === 'string' && (!resources || inside(resources, p.url)),
+    )
+  } catch {}
   const replays: PromiseSettledResult<R>[] = []
-  if (send) {
+  if (replay || fetch) {
     // One after another, in their original order.
-    for (const request of pending) {
-      const attempt = async () => {
-        if (request.bodyOmitted) {
-          throw new BodyNotReplayableError(`body not stored: ${request.method} ${request.url}`)
-        }
-        return send(request)
-      }
-      replays.push(...(await Promise.allSettled([attempt()])))
-    }
+    for (const request of pending) replays.push(...(await Promise.allSettled([send(request)])))
   }
   return { result, pending, replays }
 }
