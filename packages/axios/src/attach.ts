@@ -9,7 +9,7 @@ import { type CaeOptions, createCaeEngine } from '@cae-kit/core'
 import type { AxiosInstance, AxiosResponse } from 'axios'
 import { ownAuthorization, withoutAuthorization } from './authorization'
 import { copyResolver } from './axios-copy'
-import type { Adapter, Config } from './axios-transport'
+import type { AdapterConfig, ResolvedAdapter } from './axios-transport'
 import { requestUrl } from './request-url'
 import { Transport } from './transport'
 
@@ -72,7 +72,7 @@ export function attachCae(instance: AxiosInstance, options: CaeOptions): () => v
    * dispatches inline instead of chaining a promise per interceptor (about 1 µs a request). It
    * only wraps the adapter; everything else happens at dispatch, on the config as dispatched.
    */
-  function onRequest(config: Config): Config {
+  function onRequest(config: AdapterConfig): AdapterConfig {
     // A config cae-kit authorized before (a retry of `error.config`) is authorized afresh. The
     // headers are the instance's `AxiosHeaders`, or a plain object an interceptor put there.
     if (config.caeKit?.authorized) withoutAuthorization(config.headers)
@@ -85,7 +85,7 @@ export function attachCae(instance: AxiosInstance, options: CaeOptions): () => v
       sent.adapter = adapter as never
       // Resolved by the instance's own copy of axios: axios' dispatch made `sent.headers` with it.
       const axios = copyOf(sent.headers)
-      const sendOnce = axios.getAdapter(adapter, sent) as Adapter
+      const sendOnce = axios.getAdapter(adapter, sent) as ResolvedAdapter
       const url = requestUrl(sent)
       const transport = new Transport(sent, instance, axios, sendOnce, engine.maxReplayBodyBytes)
       return engine.execute(

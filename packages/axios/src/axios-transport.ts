@@ -19,9 +19,11 @@ import { fetchWithinResource } from './fetch-within-resource'
 import { useGuardedFetch } from './guarded-fetch'
 
 /** The config axios hands its adapter. */
-export type Config = InternalAxiosRequestConfig
+export type AdapterConfig = InternalAxiosRequestConfig
 /** An adapter as `getAdapter` resolves it (its `adapterName` when it is one of axios' own). */
-export type Adapter = ((config: Config) => Promise<AxiosResponse>) & { adapterName?: string }
+export type ResolvedAdapter = ((config: AdapterConfig) => Promise<AxiosResponse>) & {
+  adapterName?: string
+}
 type AxiosErrorLike = { isAxiosError: true; response?: AxiosResponse; caeKit?: CaeAxiosErrorInfo }
 
 /**
@@ -32,13 +34,13 @@ type AxiosErrorLike = { isAxiosError: true; response?: AxiosResponse; caeKit?: C
  */
 export class AxiosTransport implements CaeTransport<AxiosResponse> {
   /** The config as dispatched (it becomes `response.config`). */
-  readonly request: Config
+  readonly request: AdapterConfig
   /** The protected instance (its `getUri`, for `describe`). */
   readonly #instance: AxiosInstance
   /** The instance's own copy of axios (its error classes). */
   readonly #axios: AxiosCopy
   /** The adapter that sends the config once (resolved again over a guarded fetch). */
-  #sendOnce: Adapter
+  #sendOnce: ResolvedAdapter
   /** Where the guarded fetch's last response came from (axios' fetch adapter). */
   #finalUrl: string | undefined
 
@@ -48,7 +50,12 @@ export class AxiosTransport implements CaeTransport<AxiosResponse> {
    * @param axios - The instance's own copy of axios.
    * @param sendOnce - The adapter that sends the config once.
    */
-  constructor(config: Config, instance: AxiosInstance, axios: AxiosCopy, sendOnce: Adapter) {
+  constructor(
+    config: AdapterConfig,
+    instance: AxiosInstance,
+    axios: AxiosCopy,
+    sendOnce: ResolvedAdapter,
+  ) {
     this.request = config
     this.#instance = instance
     this.#axios = axios
@@ -102,7 +109,7 @@ export class AxiosTransport implements CaeTransport<AxiosResponse> {
         return response
       }),
     )
-    this.#sendOnce = this.#axios.getAdapter(config.adapter, config) as Adapter
+    this.#sendOnce = this.#axios.getAdapter(config.adapter, config) as ResolvedAdapter
   }
 
   status(response: AxiosResponse): number {

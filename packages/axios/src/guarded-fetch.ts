@@ -43,7 +43,9 @@ export function useGuardedFetch(config: InternalAxiosRequestConfig, send: Guarde
       const sendWithin = (init as { caeKit?: GuardedSend } | undefined)?.caeKit
       return sendWithin ? sendWithin(base, input, init) : base(input, init)
     }
-    guarded.set(base, fetch).set(fetch, fetch)
+    guarded.set(base, fetch)
+    // A guarded fetch given back as the base (a config reused for a retry) guards once, not twice.
+    guarded.set(fetch, fetch)
   }
   config.env = { ...env, fetch }
   config.fetchOptions = { ...config.fetchOptions, caeKit: send }

@@ -9,7 +9,7 @@
 import type { SendAttempt } from '@cae-kit/core'
 import type { AxiosInstance, AxiosResponse } from 'axios'
 import type { AxiosCopy } from './axios-copy'
-import { type Adapter, AxiosTransport, type Config } from './axios-transport'
+import { type AdapterConfig, AxiosTransport, type ResolvedAdapter } from './axios-transport'
 import { guardRedirects } from './http-redirects'
 import { isReadableLike } from './readable-like'
 import { keepData } from './request-data'
@@ -21,10 +21,10 @@ class NodeTransport extends AxiosTransport {
   readonly #viaHttp: boolean
 
   constructor(
-    config: Config,
+    config: AdapterConfig,
     instance: AxiosInstance,
     axios: AxiosCopy,
-    sendOnce: Adapter,
+    sendOnce: ResolvedAdapter,
     maxBytes: number,
   ) {
     super(config, instance, axios, sendOnce)
@@ -72,9 +72,9 @@ class NodeTransport extends AxiosTransport {
  * `maxReplayBodyBytes` (what Node request data is read up to).
  */
 export const Transport: new (
-  config: Config,
+  config: AdapterConfig,
   instance: AxiosInstance,
   axios: AxiosCopy,
-  sendOnce: Adapter,
+  sendOnce: ResolvedAdapter,
   maxBytes: number,
 ) => AxiosTransport = NodeTransport
