@@ -5,7 +5,7 @@ export default [
     path: 'dist/index.js',
     import: '{ createRedisCoordinator, redisCacheClient }',
     gzip: true,
-    limit: '4.7 kB',
+    limit: '4.64 kB',
     modifyEsbuildConfig: (config) => ({ ...config, platform: 'node' }),
   },
 ]
