@@ -62,13 +62,14 @@ describe('resolveOptions', () => {
     }
     const sent: (string | null)[] = []
     const engine = createCaeEngine(new Options())
+    type Result = { status: number; headers: Headers }
     const transport = {
-      send: async (authorization: string | undefined) => {
+      send: async (authorization: string | undefined): Promise<Result> => {
         sent.push(authorization ?? null)
         return { status: 200, headers: new Headers() }
       },
-      status: (result: { status: number }) => result.status,
-      headers: (result: { headers: Headers }) => result.headers,
+      status: (result: Result) => result.status,
+      headers: (result: Result) => result.headers,
     }
     await engine.execute({ url: 'https://api.test/me' }, transport)
     caller = 'bob'
