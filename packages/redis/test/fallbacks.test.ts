@@ -4,7 +4,7 @@
  * a listener's own trouble never reaches the acquisition.
  */
 import { randomUUID } from 'node:crypto'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import { createRedisCoordinator, type RedisFallbackEvent } from '../src'
 import { acquisition, provider, sleep } from './acquisition'
 import { CLIENTS } from './fleet'
@@ -90,8 +90,10 @@ describe.each(CLIENTS)('%s', (_name, open) => {
   it('reports taking over from a holder whose lock expired, and not a holder that released it', async () => {
     const holder = await coordinator({ lockTtlMs: 300 })
     const waiter = await coordinator({ lockTtlMs: 300, namespace: holder.namespace })
-    const holding = holder.coordinator.acquire(acquisition(), provider('holder', 1_000).acquire)
-    await sleep(50)
+    const slow = provider('holder', 1_000)
+    const holding = holder.coordinator.acquire(acquisition(), slow.acquire)
+    // The holder calls its provider once it holds the lock (a fixed sleep raced it under load).
+    await vi.waitFor(() => expect(slow.calls).toHaveLength(1))
     const own = provider('waiter')
     expect((await waiter.coordinator.acquire(acquisition(), own.acquire)).token).toMatch(
       /^waiter-1-/,
@@ -100,8 +102,9 @@ describe.each(CLIENTS)('%s', (_name, open) => {
     await holding
     // A holder that finishes in time: its waiter takes its token, nothing is reported.
     const next = acquisition({ partition: 'next' })
-    const quick = holder.coordinator.acquire(next, provider('quick', 100).acquire)
-    await sleep(20)
+    const fast = provider('quick', 100)
+    const quick = holder.coordinator.acquire(next, fast.acquire)
+    await vi.waitFor(() => expect(fast.calls).toHaveLength(1), { interval: 5 })
     const token = await waiter.coordinator.acquire(next, provider('unused').acquire)
     expect(token.token).toBe((await quick).token)
     expect([...holder.events, ...waiter.events].map((event) => event.reason)).toEqual([
