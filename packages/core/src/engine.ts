@@ -31,7 +31,12 @@ import { type Acquirer, acquire } from './internal/acquire'
 import { clock, timeoutError } from './internal/deadline'
 import { describeRequest } from './internal/pending-request'
 import { prepareReplayableBody } from './internal/replayable-body'
-import { findResource, parseRequestUrl, type ResolvedResource } from './internal/resources'
+import {
+  findResource,
+  originAndPath,
+  parseRequestUrl,
+  type ResolvedResource,
+} from './internal/resources'
 import { createSingleFlight } from './internal/single-flight'
 import { type CachedToken, createTokenCache, isFresh } from './internal/token-cache'
 import { type CaeOptions, type ResolvedOptions, resolveOptions } from './options'
@@ -90,7 +95,7 @@ const EMPTY_CREDENTIAL = /^\s*(?:[\w!#$%&'*+.^`|~-]+\s*)?$/
 /** URL for logs and messages: origin and path, never the query (which may carry secrets). */
 function safeUrl(url: string): string {
   const parsed = parseRequestUrl(url)
-  return parsed ? parsed.origin + parsed.pathname : ''
+  return parsed ? originAndPath(parsed) : ''
 }
 
 /** The challenge to answer in a 401: a CAE claims challenge first, else an RFC 9470 step-up. */

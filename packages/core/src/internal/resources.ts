@@ -45,7 +45,7 @@ export function normalizeScopes(scopes: readonly string[]): string {
 }
 
 /** A URL's origin and path, without query or fragment: what resources are matched on. */
-function originAndPath(url: URL): string {
+export function originAndPath(url: URL): string {
   return url.origin + url.pathname
 }
 
